@@ -1,0 +1,308 @@
+"""Page types: the community tree and the five kinds of knowledge practitioners filter by.
+
+`KnowledgePage` is a concrete parent (multi-table) rather than an abstract base: the five
+types share ten metadata fields and are listed, filtered and indexed together, so one table
+gives one query across all types (the CFPB `AbstractFilterPage` pattern).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+
+from .blocks import BODY_FEATURES, BodyBlock, ChapterBlock, StepBlock
+from .vocabularies import Country, PartnerOrganisation, Region, Topic
+
+LANGUAGES = [("en", "English"), ("fr", "French"), ("es", "Spanish")]
+
+
+class HomePage(Page):
+    """The site root: introduces the communities and links to search."""
+
+    intro = RichTextField(features=BODY_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["knowledge.CommunityPage", "knowledge.PartnerStudiesIndexPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["communities"] = (
+            CommunityPage.objects.child_of(self).live().public().select_related("region")
+        )
+        context["recent"] = (
+            KnowledgePage.objects.live().public().order_by("-published_date", "-pk")[:8]
+        )
+        return context
+
+
+class CommunityPage(Page):
+    """A regional integrity community: its editors publish everything beneath it."""
+
+    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="community")
+    intro = RichTextField(features=BODY_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("region"), FieldPanel("intro")]
+    parent_page_types = ["knowledge.HomePage"]
+    subpage_types = [
+        "knowledge.CaseStudyPage",
+        "knowledge.ProcedurePage",
+        "knowledge.StandardPage",
+        "knowledge.HandbookPage",
+    ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = (
+            KnowledgePage.objects.child_of(self).live().public().order_by("-published_date")
+        )
+        return context
+
+
+class PartnerStudiesIndexPage(Page):
+    """The area where partner organisations contribute studies, one profile each."""
+
+    intro = RichTextField(features=BODY_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["knowledge.HomePage"]
+    subpage_types = ["knowledge.PartnerProfilePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["profiles"] = (
+            PartnerProfilePage.objects.child_of(self).live().public().select_related("partner")
+        )
+        return context
+
+
+class PartnerProfilePage(Page):
+    """A partner organisation's profile; its studies are published beneath it."""
+
+    partner = models.OneToOneField(
+        PartnerOrganisation, on_delete=models.PROTECT, related_name="profile"
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("partner")]
+    parent_page_types = ["knowledge.PartnerStudiesIndexPage"]
+    subpage_types = ["knowledge.PartnerStudyPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["contributions"] = (
+            KnowledgePage.objects.live()
+            .public()
+            .filter(partners=self.partner)
+            .order_by("-published_date")
+        )
+        return context
+
+
+class KnowledgePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "knowledge.KnowledgePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class KnowledgePage(Page):
+    """Metadata and body shared by every knowledge item; never created directly."""
+
+    knowledge_type = ""  # stable code of the content type, set by each subclass
+
+    summary = models.TextField(help_text="Two or three sentences shown in lists and results.")
+    body = StreamField(BodyBlock(), blank=True)
+    regions = ParentalManyToManyField(Region, related_name="knowledge_items")
+    countries = ParentalManyToManyField(Country, blank=True, related_name="knowledge_items")
+    topics = ParentalManyToManyField(Topic, related_name="knowledge_items")
+    partners = ParentalManyToManyField(
+        PartnerOrganisation, blank=True, related_name="knowledge_items"
+    )
+    published_date = models.DateField(default=timezone.localdate, db_index=True)
+    language = models.CharField(max_length=2, choices=LANGUAGES, default="en")
+    tags = ClusterTaggableManager(through=KnowledgePageTag, blank=True)
+
+    is_creatable = False
+
+    metadata_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("published_date"), FieldPanel("language")]),
+                FieldPanel("regions"),
+                FieldPanel("countries"),
+                FieldPanel("topics"),
+                FieldPanel("partners"),
+                FieldPanel("tags"),
+            ],
+            heading="Metadata",
+        ),
+        InlinePanel("attachments", label="Attachments"),
+    ]
+    type_panels: list = []
+    content_panels = (
+        Page.content_panels + [FieldPanel("summary")] + metadata_panels + [FieldPanel("body")]
+    )
+
+    class Meta:
+        verbose_name = "knowledge item"
+
+    @property
+    def type_label(self) -> str:
+        return self.specific_class._meta.verbose_name
+
+    def get_template(self, request, *args, **kwargs):
+        return "knowledge/knowledge_page.html"
+
+
+class KnowledgeAttachment(Orderable):
+    """A document (report, PDF, slides) attached to a knowledge item."""
+
+    page = ParentalKey(KnowledgePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(max_length=250, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("caption")]
+
+
+def _panels(*type_panels):
+    return (
+        Page.content_panels
+        + [FieldPanel("summary")]
+        + list(type_panels)
+        + KnowledgePage.metadata_panels
+        + [FieldPanel("body")]
+    )
+
+
+class CaseStudyPage(KnowledgePage):
+    """What happened in one administration, what was done and what was learned."""
+
+    knowledge_type = "case_study"
+
+    what_happened = RichTextField(features=BODY_FEATURES, blank=True)
+    measures_taken = RichTextField(features=BODY_FEATURES, blank=True)
+    outcome = RichTextField(features=BODY_FEATURES, blank=True)
+    lessons_learned = RichTextField(features=BODY_FEATURES, blank=True)
+
+    content_panels = _panels(
+        FieldPanel("what_happened"),
+        FieldPanel("measures_taken"),
+        FieldPanel("outcome"),
+        FieldPanel("lessons_learned"),
+    )
+    parent_page_types = ["knowledge.CommunityPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = "case study"
+        verbose_name_plural = "case studies"
+
+
+class ProcedurePage(KnowledgePage):
+    """An operational procedure as ordered steps with an owner."""
+
+    knowledge_type = "procedure"
+
+    scope = RichTextField(features=BODY_FEATURES, blank=True)
+    steps = StreamField([("step", StepBlock())], blank=True)
+    owning_unit = models.CharField(max_length=200, blank=True, help_text="Unit that owns it")
+
+    content_panels = _panels(FieldPanel("scope"), FieldPanel("owning_unit"), FieldPanel("steps"))
+    parent_page_types = ["knowledge.CommunityPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = "procedure"
+
+
+class StandardPage(KnowledgePage):
+    """A standard or regulation, with its issuing body and legal status."""
+
+    knowledge_type = "standard"
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", "In force"
+        DRAFT = "draft", "Draft"
+        SUPERSEDED = "superseded", "Superseded"
+
+    issuing_body = models.CharField(max_length=200)
+    reference_number = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_FORCE)
+    effective_date = models.DateField(null=True, blank=True)
+
+    content_panels = _panels(
+        FieldRowPanel([FieldPanel("issuing_body"), FieldPanel("reference_number")]),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("effective_date")]),
+    )
+    parent_page_types = ["knowledge.CommunityPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = "standard or regulation"
+        verbose_name_plural = "standards and regulations"
+
+
+class HandbookPage(KnowledgePage):
+    """Guidance or a handbook, in chapters."""
+
+    knowledge_type = "handbook"
+
+    edition = models.CharField(max_length=60, blank=True)
+    chapters = StreamField([("chapter", ChapterBlock())], blank=True)
+
+    content_panels = _panels(FieldPanel("edition"), FieldPanel("chapters"))
+    parent_page_types = ["knowledge.CommunityPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = "guidance or handbook"
+        verbose_name_plural = "guidance and handbooks"
+
+
+class PartnerStudyPage(KnowledgePage):
+    """A study contributed by a partner organisation and reviewed before it goes live."""
+
+    knowledge_type = "partner_study"
+
+    contributing_partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.PROTECT, related_name="studies"
+    )
+    methodology = RichTextField(features=BODY_FEATURES, blank=True)
+    commissioning_body = models.CharField(max_length=200, blank=True)
+
+    content_panels = _panels(
+        FieldPanel("contributing_partner"),
+        FieldPanel("commissioning_body"),
+        FieldPanel("methodology"),
+    )
+    parent_page_types = ["knowledge.PartnerProfilePage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = "partner study"
+        verbose_name_plural = "partner studies"
+
+    def clean(self):
+        super().clean()
+        parent = self.get_parent()
+        profile = parent.specific if parent else None
+        if (
+            isinstance(profile, PartnerProfilePage)
+            and self.contributing_partner_id
+            and profile.partner_id != self.contributing_partner_id
+        ):
+            raise ValidationError(
+                {"contributing_partner": "A study is contributed by the partner of its profile."}
+            )
+
+
+KNOWLEDGE_TYPES = {
+    cls.knowledge_type: cls
+    for cls in (CaseStudyPage, ProcedurePage, StandardPage, HandbookPage, PartnerStudyPage)
+}

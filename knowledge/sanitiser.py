@@ -1,0 +1,38 @@
+"""The one gate for HTML that enters outside Wagtail's rich-text editor (imports, partner
+abstracts, form and API input). Built on bleach with an explicit allow-list: no script,
+style, event handlers, iframes, or URLs other than http(s), mailto and relative links."""
+
+import bleach
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "sub", "sup",
+        "ul", "ol", "li", "blockquote", "a", "abbr", "code", "pre", "hr",
+        "table", "thead", "tbody", "tr", "th", "td", "caption",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "th": ["scope", "colspan", "rowspan"],
+    "td": ["colspan", "rowspan"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def sanitise_html(html: str) -> str:
+    """Return `html` with everything outside the allow-list removed (text kept, escaped)."""
+    return _cleaner.clean(html or "")
+
+
+def strip_tags(html: str) -> str:
+    """Plain text of `html` (for summaries and the search index), entities escaped."""
+    return bleach.clean(html or "", tags=set(), strip=True, strip_comments=True)

@@ -1,0 +1,110 @@
+"""The engine interface: what the indexing pipeline and the query service may ask of an engine.
+
+Every engine (embedded tantivy, Elasticsearch, OpenSearch) implements it and passes the same
+conformance suite (tests/search/conformance.py).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot be reached or refused the request; the caller keeps the update."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A validated search request (built by search.query from GET parameters).
+
+    `filters` maps facet name -> selected codes (OR within a facet, AND across facets).
+    `visibilities` are the audiences the viewer may see ("public", and "members" for members).
+    """
+
+    text: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    visibilities: tuple[str, ...] = ("public",)
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    title: str
+    url: str
+    type: str
+    published: date | None
+    regions: tuple[str, ...]
+    topics: tuple[str, ...]
+    partners: tuple[str, ...]
+    snippet: str  # HTML-escaped text with <mark>…</mark> around matched words, nothing else
+    summary: str = ""
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    total: int
+    hits: tuple[Hit, ...]
+    # facet name -> values with disjunctive counts (each facet counted as if its own
+    # selection were cleared), most frequent first (years newest first)
+    facets: Mapping[str, tuple[FacetValue, ...]]
+
+
+ProgressCallback = Callable[[int], None]
+
+
+class SearchEngine(ABC):
+    """Small on purpose: add, delete, search, rebuild, and enough to audit the index."""
+
+    name: str
+
+    @classmethod
+    @abstractmethod
+    def from_settings(cls) -> SearchEngine: ...
+
+    @abstractmethod
+    def ensure_index(self) -> None:
+        """Create the index (and alias) if missing; leave an existing one alone."""
+
+    @abstractmethod
+    def index_documents(self, documents: Iterable[dict]) -> int:
+        """Insert or replace documents by id, in bulk. Returns how many were written."""
+
+    @abstractmethod
+    def delete_documents(self, ids: Iterable[int]) -> None:
+        """Remove documents by id; unknown ids are ignored."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    @abstractmethod
+    def rebuild(self, documents: Iterable[dict], progress: ProgressCallback | None = None) -> int:
+        """Build a fresh index from `documents` and switch to it atomically (no downtime)."""
+
+    @abstractmethod
+    def fingerprints(self) -> dict[int, str]:
+        """id -> fingerprint of every indexed document, for `search_check`."""
+
+    @abstractmethod
+    def refresh(self) -> None:
+        """Make every write so far visible to searches (tests call it after writes)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Drop all documents and indexes of this engine (tests and `reindex --reset`)."""
+
+    def ping(self) -> bool:
+        """True when the engine answers."""
+        return True

@@ -1,0 +1,1 @@
+"""Index maintenance: follows page and vocabulary changes into the search engine."""
