@@ -1,0 +1,69 @@
+"""Who may read a page: the public, members only, or a narrower private audience.
+
+Member-only content is a Wagtail view restriction to the Members group (or to any logged-in
+user). Anything else (passwords, other groups) is private and is never indexed or listed.
+"""
+
+from typing import Literal
+
+from django.contrib.auth.models import Group
+from wagtail.models import Page, PageViewRestriction
+
+MEMBERS_GROUP_NAME = "Members"
+
+Audience = Literal["public", "members"]
+
+
+def members_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=MEMBERS_GROUP_NAME)
+    return group
+
+
+def page_audience(page: Page) -> Audience | None:
+    """ "public", "members", or None when only a narrower audience may read the page."""
+    restrictions = page.get_view_restrictions()
+    if not restrictions:
+        return "public"
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.LOGIN:
+            continue
+        if restriction.restriction_type == PageViewRestriction.GROUPS and any(
+            g.name == MEMBERS_GROUP_NAME for g in restriction.groups.all()
+        ):
+            continue
+        return None
+    return "members"
+
+
+def restrict_to_members(page: Page) -> None:
+    """Make `page` (and its subtree) readable by the Members group only; idempotent."""
+    if any(page_audience_restriction_is_members(r) for r in page.view_restrictions.all()):
+        return
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([members_group()])
+
+
+def lift_members_restriction(page: Page) -> None:
+    """Remove the members-only restriction set directly on `page`."""
+    for restriction in page.view_restrictions.all():
+        if page_audience_restriction_is_members(restriction):
+            restriction.delete()
+
+
+def page_audience_restriction_is_members(restriction: PageViewRestriction) -> bool:
+    return restriction.restriction_type == PageViewRestriction.GROUPS and list(
+        restriction.groups.values_list("name", flat=True)
+    ) == [MEMBERS_GROUP_NAME]
+
+
+def may_read_members_content(user) -> bool:
+    """Members (and administrators) read member-only content; anonymous users never do."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.groups.filter(name=MEMBERS_GROUP_NAME).exists()
+
+
+def visible_audiences(user) -> tuple[Audience, ...]:
+    return ("public", "members") if may_read_members_content(user) else ("public",)
