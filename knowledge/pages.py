@@ -127,6 +127,14 @@ class KnowledgePage(Page):
     published_date = models.DateField(default=timezone.localdate, db_index=True)
     language = models.CharField(max_length=2, choices=LANGUAGES, default="en")
     tags = ClusterTaggableManager(through=KnowledgePageTag, blank=True)
+    external_id = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Stable id of an imported item, so re-imports update it.",
+    )
 
     is_creatable = False
 
