@@ -14,6 +14,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
 from .blocks import BODY_FEATURES, BodyBlock, ChapterBlock, StepBlock
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
@@ -137,6 +138,16 @@ class KnowledgePage(Page):
     )
 
     is_creatable = False
+
+    # Wagtail's own database search (admin search, page chooser; the benchmark baseline)
+    # sees the text too; the public faceted search has its own documents (search/).
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("published_date"),
+        index.FilterField("language"),
+    ]
 
     metadata_panels = [
         MultiFieldPanel(
