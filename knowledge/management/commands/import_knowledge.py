@@ -1,0 +1,52 @@
+"""`manage.py import_knowledge FILE`: load knowledge items from JSON Lines (see README)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from knowledge.importing import import_items, parse_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import knowledge items from a JSON Lines file. The whole file is validated first; "
+        "with any invalid line nothing is written unless --skip-invalid. Re-importing updates "
+        "the items with the same external_id."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="JSON Lines file, one item per line")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="import the valid lines, skip the rest"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, write nothing"
+        )
+
+    def handle(self, *args, file: Path, skip_invalid: bool, dry_run: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"No such file: {file}")
+        items, errors = parse_file(file)
+        for error in errors:
+            self.stderr.write(f"{file.name}: {error}")
+        if errors and not skip_invalid:
+            raise CommandError(
+                f"{len(errors)} invalid line(s), {len(items)} valid; nothing imported. "
+                "Fix the lines above or use --skip-invalid."
+            )
+        summary = import_items(items, dry_run=dry_run, progress=self.progress(len(items)))
+        summary.skipped = len(errors)
+        prefix = "Dry run (nothing written): would have " if dry_run else "Imported: "
+        self.stdout.write(self.style.SUCCESS(f"{prefix}{summary}"))
+
+    def progress(self, total: int):
+        """Progress on stderr for large files: about every 5 %, never for small ones."""
+        if total < 200:
+            return None
+        step = max(total // 20, 1)
+
+        def report(done: int, total: int) -> None:
+            if done % step == 0 or done == total:
+                self.stderr.write(f"  {done}/{total} items written")
+
+        return report
