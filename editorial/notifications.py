@@ -1,0 +1,114 @@
+"""Review e-mails, built on Wagtail's notifiers but delivered by a django-tasks task.
+
+Wagtail renders its workflow e-mails (submitted / approved / rejected-with-comment) from its own
+templates and sends them inline, to the members of a GroupApprovalTask's fixed groups. Here:
+- submissions to a RegionalReviewTask go to the reviewers of that submission (editors of the
+  regions it covers, or the Secretariat);
+- every message is rendered in the request (templates need the objects) and then queued, so
+  a slow or unreachable SMTP server never blocks or fails an editor's action.
+
+The notifiers are connected under Wagtail's own dispatch_uids. This app's ready() runs before
+wagtail.admin's, so Wagtail's later connect() with the same uid is a no-op: one e-mail per
+event, not two.
+"""
+
+import logging
+
+from django.template.loader import render_to_string
+from django.utils.translation import override
+from django_tasks import task
+from wagtail.admin.mail import (
+    BaseGroupApprovalTaskStateEmailNotifier,
+    WorkflowStateApprovalEmailNotifier,
+    WorkflowStateRejectionEmailNotifier,
+    WorkflowStateSubmissionEmailNotifier,
+)
+from wagtail.admin.mail import send_mail as wagtail_send_mail
+from wagtail.models import AbstractGroupApprovalTask, TaskState, WorkflowState
+from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def deliver_email(subject: str, body: str, recipient: str) -> None:
+    """Send one notification (Wagtail's Auto-Submitted header and sender address)."""
+    wagtail_send_mail(subject, body, [recipient])
+
+
+class QueuedEmailMixin:
+    """Render each recipient's message now; hand delivery to the task queue."""
+
+    def send_emails(self, template_set, context, recipients, **kwargs):
+        queued = 0
+        for recipient in recipients:
+            context["user"] = recipient
+            with override(recipient.wagtail_userprofile.get_preferred_language()):
+                subject = render_to_string(template_set["subject"], context).strip()
+                body = render_to_string(template_set["text"], context).strip()
+            try:
+                deliver_email.enqueue(subject, body, recipient.email)
+                queued += 1
+            except Exception:
+                logger.exception("Could not queue notification %r to %s", subject, recipient.email)
+        return queued == len(recipients)
+
+
+class ReviewSubmissionNotifier(QueuedEmailMixin, BaseGroupApprovalTaskStateEmailNotifier):
+    """'Submitted for review' to the people who may review this submission."""
+
+    notification = "submitted"
+
+    def can_handle(self, instance, **kwargs):
+        from .models import RegionalReviewTask
+
+        return isinstance(instance, TaskState) and isinstance(
+            instance.task.specific, AbstractGroupApprovalTask | RegionalReviewTask
+        )
+
+    def get_recipient_users(self, task_state: TaskState, **kwargs):
+        from .models import RegionalReviewTask
+
+        task = task_state.task.specific
+        if not isinstance(task, RegionalReviewTask):
+            return super().get_recipient_users(task_state, **kwargs)
+        recipients = task.reviewers(task_state.workflow_state.content_object, task_state.revision)
+        triggering_user = kwargs.get("user")
+        if triggering_user is not None:
+            recipients = recipients.exclude(pk=triggering_user.pk)
+        return recipients
+
+
+class QueuedWorkflowSubmissionNotifier(QueuedEmailMixin, WorkflowStateSubmissionEmailNotifier):
+    pass
+
+
+class QueuedApprovalNotifier(QueuedEmailMixin, WorkflowStateApprovalEmailNotifier):
+    """'Approved' to the contributor who submitted."""
+
+
+class QueuedRejectionNotifier(QueuedEmailMixin, WorkflowStateRejectionEmailNotifier):
+    """'Changes requested', with the reviewer's comment, to the contributor who submitted."""
+
+
+def connect_notifiers() -> None:
+    task_submitted.connect(
+        ReviewSubmissionNotifier(),
+        sender=TaskState,
+        dispatch_uid="group_approval_task_submitted_email_notification",
+    )
+    workflow_submitted.connect(
+        QueuedWorkflowSubmissionNotifier(),
+        sender=WorkflowState,
+        dispatch_uid="workflow_state_submitted_email_notification",
+    )
+    workflow_rejected.connect(
+        QueuedRejectionNotifier(),
+        sender=WorkflowState,
+        dispatch_uid="workflow_state_rejected_email_notification",
+    )
+    workflow_approved.connect(
+        QueuedApprovalNotifier(),
+        sender=WorkflowState,
+        dispatch_uid="workflow_state_approved_email_notification",
+    )
