@@ -100,7 +100,11 @@ class PartnerProfilePage(Page):
         context["contributions"] = (
             KnowledgePage.objects.live()
             .public()
-            .filter(partners=self.partner)
+            .filter(
+                models.Q(partners=self.partner)
+                | models.Q(partnerstudypage__contributing_partner=self.partner)
+            )
+            .distinct()
             .order_by("-published_date")
         )
         return context

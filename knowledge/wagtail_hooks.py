@@ -1,0 +1,63 @@
+"""Admin registration: the four reference vocabularies as snippets under one menu."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .vocabularies import Country, PartnerOrganisation, Region, Topic
+
+
+class VocabularyViewSet(SnippetViewSet):
+    """Searched in the database with `icontains` over `search_fields`, so editors find an
+    entry by its code (KE, EUR, TI) as well as by its name."""
+
+    search_backend_name = None
+
+
+class RegionViewSet(VocabularyViewSet):
+    model = Region
+    icon = "site"
+    menu_label = "Regions"
+    list_display = ["short_name", "code", "name"]
+    search_fields = ["code", "name", "short_name"]
+    ordering = ["short_name"]
+
+
+class CountryViewSet(VocabularyViewSet):
+    model = Country
+    icon = "globe"
+    menu_label = "Countries"
+    list_display = ["name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["code", "name"]
+    ordering = ["name"]
+    list_per_page = 50
+
+
+class TopicViewSet(VocabularyViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = "Topics"
+    list_display = ["name", "code", "group"]
+    list_filter = ["group"]
+    search_fields = ["code", "name", "description"]
+    ordering = ["name"]
+
+
+class PartnerOrganisationViewSet(VocabularyViewSet):
+    model = PartnerOrganisation
+    icon = "group"
+    menu_label = "Partner organisations"
+    list_display = ["name", "acronym", "kind"]
+    list_filter = ["kind", "regions"]
+    search_fields = ["acronym", "name", "description"]
+    ordering = ["name"]
+
+
+class VocabulariesViewSetGroup(SnippetViewSetGroup):
+    menu_label = "Vocabularies"
+    menu_icon = "list-ul"
+    menu_order = 250
+    items = (RegionViewSet, CountryViewSet, TopicViewSet, PartnerOrganisationViewSet)
+
+
+register_snippet(VocabulariesViewSetGroup)
