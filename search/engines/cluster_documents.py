@@ -1,0 +1,118 @@
+"""The cluster index, declared once with elasticsearch-dsl and derived from search/schema.py.
+
+Stemmed text fields are indexed three ways, like the embedded engine: the field itself
+(lower-cased, ASCII-folded words: exact, typo-tolerant and phrase matches) and `.en` / `.fr`
+sub-fields stemmed for English and French, so "procedures" finds "procedure" and
+"contrôles" finds "controle".
+Facets and the bookkeeping fields are keywords; the mapping is strict so a document that
+drifts from the schema fails loudly at indexing time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from elasticsearch_dsl import (
+    Date,
+    Document,
+    Index,
+    Keyword,
+    Long,
+    MetaField,
+    Text,
+    analyzer,
+    token_filter,
+    tokenizer,
+)
+
+from search import schema
+
+STEMMED_SUBFIELDS = ("en", "fr")
+STEM_WEIGHT = 0.8
+
+# Words are runs of letters and digits (as in the embedded engine), lower-cased, ASCII-folded,
+# then stemmed with the same Snowball stemmers ("porter2" is Snowball English).
+words = tokenizer("words", "pattern", pattern="[^\\p{L}\\p{N}]+")
+folded = analyzer("folded", tokenizer=words, filter=["lowercase", "asciifolding"])
+english = analyzer(
+    "english_folded",
+    tokenizer=words,
+    filter=[
+        "lowercase",
+        "asciifolding",
+        token_filter("english_snowball", "stemmer", language="porter2"),
+    ],
+)
+french = analyzer(
+    "french_folded",
+    tokenizer=words,
+    filter=[
+        "lowercase",
+        "asciifolding",
+        token_filter("french_snowball", "stemmer", language="french"),
+    ],
+)
+
+
+def _text(field: schema.TextField) -> Text:
+    if field.analysis is schema.Analysis.STEMMED:
+        return Text(
+            analyzer=folded, fields={"en": Text(analyzer=english), "fr": Text(analyzer=french)}
+        )
+    return Text(analyzer=folded)
+
+
+def _document_class() -> type[Document]:
+    fields: dict[str, object] = {f.name: _text(f) for f in schema.TEXT_FIELDS}
+    fields |= {facet.name: Keyword(multi=True) for facet in schema.FACETS}
+    fields |= {
+        "id": Long(),
+        "url": Keyword(index=False),
+        schema.VISIBILITY_FIELD: Keyword(),
+        schema.FINGERPRINT_FIELD: Keyword(),
+        schema.SORT_TITLE_FIELD: Keyword(),
+        schema.PUBLISHED_FIELD: Date(format="yyyy-MM-dd"),
+    }
+    meta = type("Meta", (), {"dynamic": MetaField("strict")})
+    return type("KnowledgeDocument", (Document,), {**fields, "Meta": meta})
+
+
+KnowledgeDocument = _document_class()
+
+
+def searched_fields(*, stemmed: bool = True) -> list[str]:
+    """`field^boost` for every text field and, when `stemmed`, its stemmed sub-fields
+    (a stem match weighs STEM_WEIGHT of an exact one)."""
+    names = []
+    for field in schema.TEXT_FIELDS:
+        names.append(f"{field.name}^{field.boost:g}")
+        if stemmed and field.analysis is schema.Analysis.STEMMED:
+            boost = field.boost * STEM_WEIGHT
+            names += [f"{field.name}.{sub}^{boost:g}" for sub in STEMMED_SUBFIELDS]
+    return names
+
+
+def alias_name(prefix: str) -> str:
+    """The stable name searches and updates use; it points at one concrete index."""
+    return f"{prefix}-knowledge"
+
+
+def new_index_name(prefix: str) -> str:
+    """A fresh concrete index `{prefix}-knowledge-{timestamp}` for a (re)build."""
+    return f"{alias_name(prefix)}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+
+
+def index_pattern(prefix: str) -> str:
+    return f"{alias_name(prefix)}-*"
+
+
+def index_definition(name: str) -> Index:
+    """Settings, analyzers and mapping of a concrete knowledge index."""
+    index = Index(name)
+    index.settings(
+        number_of_shards=1,  # a small corpus: one shard keeps scores comparable
+        auto_expand_replicas="0-1",  # green on one node, a replica when there are two
+        max_result_window=schema.MAX_RESULT_WINDOW,
+    )
+    index.document(KnowledgeDocument)
+    return index
