@@ -1,0 +1,560 @@
+"""The embedded engine: a tantivy index on local disk, for one-server installations.
+
+Layout under SEARCH_INDEX_PATH: one directory per index generation and a `CURRENT` file naming
+the live one. `rebuild` fills a new generation and swaps `CURRENT` with an atomic rename, so
+searches keep answering from the old generation until the switch; every reader checks
+`CURRENT` before it searches and reopens when it changed.
+
+Text analysis: every STEMMED schema field is indexed three times - plain (lower-cased,
+ASCII-folded words), English-stemmed and French-stemmed - and every query word is looked up
+in all three. Querying both stemmers regardless of the document's language costs little,
+finds French words in English documents (and the reverse), and needs no language detection
+on the query. The plain variant carries exact and typo-tolerant (fuzzy) matches and phrases.
+
+User text never reaches tantivy's query parser: we tokenize it with the same analyzers and
+build term, phrase and fuzzy queries ourselves, so no input can be a syntax error.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+
+from search import schema as S
+
+from .base import (
+    EngineUnavailable,
+    FacetValue,
+    Hit,
+    ProgressCallback,
+    SearchEngine,
+    SearchQuery,
+    SearchResults,
+)
+
+POINTER = "CURRENT"
+PLAIN = "plain"
+STEMMERS = {"en": "english", "fr": "french"}
+FUZZY_MIN_LENGTH = 5  # words this long tolerate one typo
+FUZZY_WEIGHT = 0.3  # a typo match counts less than an exact one
+STEM_WEIGHT = 0.8  # a stem match counts less than the exact word
+SNIPPET_CHARS = 220
+SNIPPET_SOURCES = ("body", "summary", "title")  # where a snippet is taken from, in turn
+WRITER_HEAP = 64_000_000
+REBUILD_HEAP = 200_000_000
+LOCK_WAIT_SECONDS = 5.0
+
+
+def _analyzer(stemmer: str | None = None) -> tantivy.TextAnalyzer:
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(60))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+    )
+    if stemmer:
+        builder = builder.filter(tantivy.Filter.stemmer(stemmer))
+    return builder.build()
+
+
+ANALYZERS: dict[str, tantivy.TextAnalyzer] = {PLAIN: _analyzer()} | {
+    lang: _analyzer(stemmer) for lang, stemmer in STEMMERS.items()
+}
+
+
+def _variant(field: str, lang: str) -> str:
+    return field if lang == PLAIN else f"{field}__{lang}"
+
+
+def _variants(text_field: S.TextField) -> tuple[str, ...]:
+    """Analyzer names a text field is indexed with (the plain one first)."""
+    if text_field.analysis is S.Analysis.STEMMED:
+        return (PLAIN, *STEMMERS)
+    return (PLAIN,)
+
+
+KEYWORD_FIELDS = (*S.FACET_NAMES, S.VISIBILITY_FIELD, S.FINGERPRINT_FIELD, S.SORT_TITLE_FIELD)
+TEXT_NAMES = {f.name for f in S.TEXT_FIELDS}
+
+
+def build_schema() -> tantivy.Schema:
+    """The tantivy schema, derived from search.schema."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    for text_field in S.TEXT_FIELDS:
+        for lang in _variants(text_field):
+            stored = lang == PLAIN and (text_field.highlight or text_field.name in S.STORED_FIELDS)
+            builder.add_text_field(
+                _variant(text_field.name, lang), stored=stored, tokenizer_name=lang
+            )
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
+    builder.add_text_field(S.PUBLISHED_FIELD, stored=True, fast=True, tokenizer_name="raw")
+    builder.add_text_field("url", stored=True, tokenizer_name="raw")
+    return builder.build()
+
+
+SCHEMA = build_schema()
+
+_locks: dict[str, threading.RLock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(path: Path) -> threading.RLock:
+    with _locks_guard:
+        return _locks.setdefault(str(path), threading.RLock())
+
+
+class EmbeddedEngine(SearchEngine):
+    name = "embedded"
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._lock = _lock_for(self.path)
+        self._opened: tuple[str, tantivy.Index] | None = None
+
+    @classmethod
+    def from_settings(cls) -> EmbeddedEngine:
+        return cls(settings.SEARCH_INDEX_PATH)
+
+    # --- generations ------------------------------------------------------------------
+
+    def _current_generation(self) -> str | None:
+        try:
+            return (self.path / POINTER).read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _new_generation(self) -> tuple[str, tantivy.Index]:
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        directory = self.path / name
+        directory.mkdir(parents=True)
+        return name, self._open(tantivy.Index(SCHEMA, path=str(directory), reuse=False))
+
+    @staticmethod
+    def _open(index: tantivy.Index) -> tantivy.Index:
+        for lang, analyzer in ANALYZERS.items():
+            index.register_tokenizer(lang, analyzer)
+        return index
+
+    def _switch_to(self, generation: str) -> None:
+        tmp = self.path / f"{POINTER}.{uuid.uuid4().hex}"
+        tmp.write_text(generation)
+        os.replace(tmp, self.path / POINTER)
+
+    def _index(self) -> tantivy.Index:
+        """The live generation's index, reopened when another process switched it."""
+        generation = self._current_generation()
+        if generation is None:
+            self.ensure_index()
+            generation = self._current_generation()
+        if self._opened is None or self._opened[0] != generation:
+            try:
+                index = self._open(tantivy.Index.open(str(self.path / generation)))
+            except (OSError, ValueError) as exc:
+                raise EngineUnavailable(f"cannot open search index {generation}: {exc}") from exc
+            self._opened = (generation, index)
+        return self._opened[1]
+
+    def ensure_index(self) -> None:
+        with self._lock:
+            if self._current_generation() and (self.path / self._current_generation()).is_dir():
+                return
+            self.path.mkdir(parents=True, exist_ok=True)
+            generation, index = self._new_generation()
+            self._writer(index).commit()
+            self._switch_to(generation)
+
+    def _writer(self, index: tantivy.Index, heap: int = WRITER_HEAP, threads: int = 1):
+        """A writer for `index`; waits a little when another process holds tantivy's lock."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                return index.writer(heap_size=heap, num_threads=threads)
+            except ValueError as exc:
+                if time.monotonic() > deadline:
+                    raise EngineUnavailable(f"search index is locked: {exc}") from exc
+                time.sleep(0.05)
+
+    # --- writes -------------------------------------------------------------------------
+
+    def index_documents(self, documents: Iterable[dict]) -> int:
+        return self._write(documents, ())
+
+    def delete_documents(self, ids: Iterable[int]) -> None:
+        self._write((), ids)
+
+    def _write(self, documents: Iterable[dict], ids: Iterable[int]) -> int:
+        """Replace `documents` and delete `ids` in one commit, then let readers see it."""
+        with self._lock:
+            index = self._index()
+            writer = self._writer(index)
+            count = 0
+            try:
+                for id_ in ids:
+                    writer.delete_documents_by_term("id", int(id_))
+                for document in documents:
+                    writer.delete_documents_by_term("id", int(document["id"]))
+                    writer.add_document(_to_tantivy(document))
+                    count += 1
+                writer.commit()
+                writer.wait_merging_threads()
+            except ValueError as exc:  # tantivy reports I/O failures as ValueError
+                raise EngineUnavailable(f"search index write failed: {exc}") from exc
+            index.reload()
+            return count
+
+    def rebuild(self, documents: Iterable[dict], progress: ProgressCallback | None = None) -> int:
+        with self._lock:
+            self.path.mkdir(parents=True, exist_ok=True)
+            generation, index = self._new_generation()
+            try:
+                writer = self._writer(index, heap=REBUILD_HEAP, threads=2)
+                count = 0
+                for document in documents:
+                    writer.add_document(_to_tantivy(document))
+                    count += 1
+                    if progress and count % 500 == 0:
+                        progress(count)
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                shutil.rmtree(self.path / generation, ignore_errors=True)
+                raise
+            self._switch_to(generation)
+            if progress:
+                progress(count)
+            for stale in self.path.glob("gen-*"):
+                if stale.name != generation:  # readers elsewhere reopen via CURRENT
+                    shutil.rmtree(stale, ignore_errors=True)
+            self._opened = None
+            return count
+
+    def clear(self) -> None:
+        with self._lock:
+            self._opened = None
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def refresh(self) -> None:
+        self._index().reload()
+
+    def ping(self) -> bool:
+        try:
+            self._index()
+        except EngineUnavailable:
+            return False
+        return True
+
+    # --- reads --------------------------------------------------------------------------
+
+    def fingerprints(self) -> dict[int, str]:
+        searcher = self._index().searcher()
+        total = searcher.num_docs
+        if not total:
+            return {}
+        result = searcher.search(tantivy.Query.all_query(), limit=total, count=False)
+        fingerprints = {}
+        for _score, address in result.hits:
+            doc = searcher.doc(address)
+            fingerprints[doc.get_first("id")] = doc.get_first(S.FINGERPRINT_FIELD) or ""
+        return fingerprints
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        index = self._index()
+        searcher = index.searcher()
+        terms = QueryTerms.parse(query.text)
+        base = [terms.query()] if terms else [tantivy.Query.all_query()]
+        base.append(
+            tantivy.Query.term_set_query(SCHEMA, S.VISIBILITY_FIELD, list(query.visibilities))
+        )
+        filters = {
+            name: tuple(values)
+            for name, values in query.filters.items()
+            if name in S.FACET_NAMES and values
+        }
+        filter_queries = [
+            tantivy.Query.term_set_query(SCHEMA, name, list(values))
+            for name, values in filters.items()
+        ]
+        full = _all_of(base + filter_queries)
+
+        page_size = max(1, min(query.page_size, S.MAX_PAGE_SIZE))
+        offset = (max(1, query.page) - 1) * page_size
+        limit = max(0, min(page_size, S.MAX_RESULT_WINDOW - offset))
+        sort = query.sort if query.sort in S.SORTS else "relevance"
+        if sort == "relevance" and not terms:
+            sort = "newest"  # without words every score is equal: newest first
+        order = {
+            "newest": (S.PUBLISHED_FIELD, tantivy.Order.Desc),
+            "oldest": (S.PUBLISHED_FIELD, tantivy.Order.Asc),
+            "title": (S.SORT_TITLE_FIELD, tantivy.Order.Asc),
+        }.get(sort)
+        if limit:
+            if order:
+                result = searcher.search(
+                    full, limit=limit, offset=offset, order_by_field=order[0], order=order[1]
+                )
+            else:
+                result = searcher.search(full, limit=limit, offset=offset)
+            total, hit_list = result.count, result.hits
+        else:
+            total, hit_list = searcher.search(full, limit=1).count, []
+
+        hits = tuple(
+            _hit(searcher.doc(address), score if not order else 0.0, terms)
+            for score, address in hit_list
+        )
+        return SearchResults(total=total, hits=hits, facets=_facets(searcher, base, filters))
+
+
+def _all_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+
+def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+
+def _to_tantivy(document: dict) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_unsigned("id", int(document["id"]))
+    for text_field in S.TEXT_FIELDS:
+        value = document.get(text_field.name) or ""
+        for lang in _variants(text_field):
+            doc.add_text(_variant(text_field.name, lang), value)
+    for name in KEYWORD_FIELDS:
+        values = document.get(name) or []
+        for value in [values] if isinstance(values, str) else values:
+            doc.add_text(name, str(value))
+    doc.add_text(S.PUBLISHED_FIELD, document.get(S.PUBLISHED_FIELD) or "")
+    doc.add_text("url", document.get("url") or "")
+    return doc
+
+
+def _quoted(value: str) -> str:
+    """A value as a quoted term for tantivy's filter syntax (codes only, never user text)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _filter_string(filters: dict[str, tuple[str, ...]]) -> str:
+    return " AND ".join(
+        "(" + " OR ".join(f"{name}:{_quoted(v)}" for v in values) + ")"
+        for name, values in filters.items()
+    )
+
+
+def _facets(
+    searcher: tantivy.Searcher, base: list[tantivy.Query], filters: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Disjunctive counts in one aggregation: each facet filtered by the others' selections."""
+    aggs = {}
+    for facet in S.FACETS:
+        terms = {"terms": {"field": facet.name, "size": facet.size}}
+        others = {name: values for name, values in filters.items() if name != facet.name}
+        aggs[facet.name] = (
+            {"filter": _filter_string(others), "aggs": {"values": terms}} if others else terms
+        )
+    result = searcher.aggregate(_all_of(base), aggs)
+    facets = {}
+    for facet in S.FACETS:
+        bucket = result.get(facet.name, {})
+        bucket = bucket.get("values", bucket)
+        counts = {b["key"]: b["doc_count"] for b in bucket.get("buckets", [])}
+        for selected in filters.get(facet.name, ()):
+            counts.setdefault(selected, 0)
+        if facet.ordering == "value_desc":
+            ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+        else:
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        facets[facet.name] = tuple(FacetValue(value, count) for value, count in ordered)
+    return facets
+
+
+def _hit(doc: tantivy.Document, score: float, terms: QueryTerms | None) -> Hit:
+    def first(name: str) -> str:
+        return doc.get_first(name) or ""
+
+    published = first(S.PUBLISHED_FIELD)
+    return Hit(
+        id=doc.get_first("id"),
+        title=first("title"),
+        url=first("url"),
+        type=first("type"),
+        published=date.fromisoformat(published) if published else None,
+        regions=tuple(doc.get_all("region")),
+        topics=tuple(doc.get_all("topic")),
+        partners=tuple(doc.get_all("partner")),
+        snippet=_snippet(doc, terms),
+        summary=first("summary"),
+        score=float(score),
+    )
+
+
+# --- query text -------------------------------------------------------------------------
+
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
+class QueryTerms:
+    """The words and phrases of a user's query, analysed like the indexed text."""
+
+    def __init__(self, words: list[str], phrases: list[list[str]]):
+        self.words = words  # plain (folded) tokens, each must match
+        self.phrases = phrases  # token lists, each must match as a phrase
+
+    @classmethod
+    def parse(cls, text: str) -> QueryTerms | None:
+        text = (text or "")[: S.MAX_QUERY_LENGTH]
+        plain = ANALYZERS[PLAIN]
+        phrases = [tokens for p in _PHRASE.findall(text) if len(tokens := plain.analyze(p)) > 0]
+        words, rest = [], _PHRASE.sub(" ", text).replace('"', " ")
+        for word in rest.split():
+            tokens = plain.analyze(word)
+            if len(tokens) == 1:
+                words.append(tokens[0])
+            elif tokens:  # "anti-corruption": its parts next to each other
+                phrases.append(tokens)
+        if not words and not phrases:
+            return None
+        return cls(list(dict.fromkeys(words)), phrases)
+
+    def query(self) -> tantivy.Query:
+        clauses = [self._word(w) for w in self.words] + [self._phrase(p) for p in self.phrases]
+        return _all_of(clauses)
+
+    @staticmethod
+    def _word(word: str) -> tantivy.Query:
+        options = []
+        for text_field in S.TEXT_FIELDS:
+            for lang in _variants(text_field):
+                token = word if lang == PLAIN else _stem(word, lang)
+                weight = text_field.boost * (1.0 if lang == PLAIN else STEM_WEIGHT)
+                term = tantivy.Query.term_query(SCHEMA, _variant(text_field.name, lang), token)
+                options.append(tantivy.Query.boost_query(term, weight))
+            if len(word) >= FUZZY_MIN_LENGTH:
+                fuzzy = tantivy.Query.fuzzy_term_query(SCHEMA, text_field.name, word, distance=1)
+                options.append(tantivy.Query.boost_query(fuzzy, text_field.boost * FUZZY_WEIGHT))
+        return _any_of(options)
+
+    @staticmethod
+    def _phrase(tokens: list[str]) -> tantivy.Query:
+        options = []
+        for text_field in S.TEXT_FIELDS:
+            for lang in _variants(text_field):
+                words = tokens if lang == PLAIN else [_stem(t, lang) for t in tokens]
+                field = _variant(text_field.name, lang)
+                if len(words) == 1:
+                    query = tantivy.Query.term_query(SCHEMA, field, words[0])
+                else:
+                    query = tantivy.Query.phrase_query(SCHEMA, field, words)
+                options.append(tantivy.Query.boost_query(query, text_field.boost))
+        return _any_of(options)
+
+    def matcher(self) -> _Matcher:
+        return _Matcher(self)
+
+
+def _stem(token: str, lang: str) -> str:
+    stemmed = ANALYZERS[lang].analyze(token)
+    return stemmed[0] if stemmed else token
+
+
+# --- snippets ---------------------------------------------------------------------------
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (the fuzzy query's tolerance)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1 :] == b[i + 1 :] or (
+            i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+        )
+    return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
+
+
+class _Matcher:
+    """Finds the character ranges of a text that the query matched."""
+
+    def __init__(self, terms: QueryTerms):
+        words = set(terms.words) | {t for p in terms.phrases for t in p}
+        self.plain = words
+        self.stems = {lang: {_stem(w, lang) for w in words} for lang in STEMMERS}
+        self.fuzzy = [w for w in terms.words if len(w) >= FUZZY_MIN_LENGTH]
+
+    def ranges(self, text: str) -> list[tuple[int, int]]:
+        plain = ANALYZERS[PLAIN].pre_tokenize(text).tokens
+        stemmed = {lang: ANALYZERS[lang].pre_tokenize(text).tokens for lang in STEMMERS}
+        found = []
+        for i, token in enumerate(plain):
+            word = token.text
+            if (
+                word in self.plain
+                or any(stemmed[lang][i].text in self.stems[lang] for lang in STEMMERS)
+                or any(_within_one_edit(word, f) for f in self.fuzzy)
+            ):
+                found.append((token.char_offset_from, token.char_offset_to))
+        return found
+
+
+def _snippet(doc: tantivy.Document, terms: QueryTerms | None) -> str:
+    """A short HTML-escaped passage with <mark> around the matched words, nothing else."""
+    texts = {f.name: doc.get_first(f.name) or "" for f in S.TEXT_FIELDS if f.highlight}
+    if terms:
+        matcher = terms.matcher()
+        for name in SNIPPET_SOURCES:
+            ranges = matcher.ranges(texts[name]) if texts[name] else []
+            if ranges:
+                return _render(texts[name], ranges)
+    return _render(texts["summary"] or texts["body"], [])
+
+
+def _render(text: str, ranges: list[tuple[int, int]]) -> str:
+    start = 0
+    if ranges:
+        # the window holding most matches, opened a little before its first match
+        best, best_count = ranges[0][0], 0
+        for i, (begin, _end) in enumerate(ranges):
+            count = sum(1 for b, _ in ranges[i:] if b < begin + SNIPPET_CHARS)
+            if count > best_count:
+                best, best_count = begin, count
+        start = max(0, best - 40)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < best else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    parts, cursor = [], start
+    for begin, finish in ranges:
+        if begin < cursor or finish > end:
+            continue
+        parts.append(html.escape(text[cursor:begin]))
+        parts.append(f"<mark>{html.escape(text[begin:finish])}</mark>")
+        cursor = finish
+    parts.append(html.escape(text[cursor:end]))
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(parts).strip() + suffix
