@@ -110,13 +110,15 @@ def build_document(page: KnowledgePage) -> dict | None:
     return next(iter(build_documents([page])), None)
 
 
-def iter_documents(queryset: QuerySet[KnowledgePage] | None = None) -> Iterator[dict]:
+def iter_documents(
+    queryset: QuerySet[KnowledgePage] | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[dict]:
     """Documents of every indexable page (or of `queryset`), built batch by batch."""
     queryset = indexable_pages() if queryset is None else queryset
     batch: list[KnowledgePage] = []
-    for page in queryset.iterator(chunk_size=BATCH_SIZE):
+    for page in queryset.iterator(chunk_size=batch_size):
         batch.append(page)
-        if len(batch) >= BATCH_SIZE:
+        if len(batch) >= batch_size:
             yield from build_documents(batch)
             batch = []
     if batch:
