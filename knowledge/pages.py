@@ -11,6 +11,7 @@ from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -288,6 +289,21 @@ class HandbookPage(KnowledgePage):
         verbose_name_plural = "guidance and handbooks"
 
 
+class PartnerStudyPageForm(WagtailAdminPageForm):
+    """While a study is being created it is not in the tree yet, so the model's clean() cannot
+    see its profile; the admin form knows the parent and applies the same rule."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        partner = cleaned_data.get("contributing_partner")
+        profile = self.parent_page.specific if self.parent_page else None
+        if isinstance(profile, PartnerProfilePage) and partner and profile.partner_id != partner.pk:
+            self.add_error(
+                "contributing_partner", "A study is contributed by the partner of its profile."
+            )
+        return cleaned_data
+
+
 class PartnerStudyPage(KnowledgePage):
     """A study contributed by a partner organisation and reviewed before it goes live."""
 
@@ -306,6 +322,7 @@ class PartnerStudyPage(KnowledgePage):
     )
     parent_page_types = ["knowledge.PartnerProfilePage"]
     subpage_types: list = []
+    base_form_class = PartnerStudyPageForm
 
     class Meta:
         verbose_name = "partner study"
