@@ -203,9 +203,9 @@ class EmbeddedEngine(SearchEngine):
             count = 0
             try:
                 for id_ in ids:
-                    writer.delete_documents_by_term("id", int(id_))
+                    writer.delete_documents_by_query(_id_query(id_))
                 for document in documents:
-                    writer.delete_documents_by_term("id", int(document["id"]))
+                    writer.delete_documents_by_query(_id_query(document["id"]))
                     writer.add_document(_to_tantivy(document))
                     count += 1
                 writer.commit()
@@ -316,6 +316,11 @@ class EmbeddedEngine(SearchEngine):
             for score, address in hit_list
         )
         return SearchResults(total=total, hits=hits, facets=_facets(searcher, base, filters))
+
+
+def _id_query(id_: int) -> tantivy.Query:
+    # delete_documents_by_term silently matches nothing on unsigned fields; a query does
+    return tantivy.Query.term_query(SCHEMA, "id", int(id_))
 
 
 def _all_of(queries: list[tantivy.Query]) -> tantivy.Query:

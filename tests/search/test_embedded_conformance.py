@@ -1,0 +1,20 @@
+"""The embedded (tantivy) engine against the shared conformance suite."""
+
+import pytest
+
+from search.engines.embedded import EmbeddedEngine
+
+from .conformance import PipelineConformance, QueryConformance
+
+
+@pytest.fixture(scope="class")
+def engine(tmp_path_factory):
+    return EmbeddedEngine(tmp_path_factory.mktemp("embedded-index"))
+
+
+class TestEmbeddedQueries(QueryConformance):
+    pass
+
+
+class TestEmbeddedPipeline(PipelineConformance):
+    pass
