@@ -9,7 +9,8 @@ ignore and refuse exactly the same input:
   repeatable. Codes are matched case-insensitively against the vocabularies and normalised to
   their canonical spelling; duplicates and blanks are dropped; a value that names nothing is
   ignored and reported in `ignored` (a notice, never an error: an old bookmark whose topic was
-  removed still finds the rest).
+  removed still finds the rest). Years are any four digits; tags are indexed by slug, and a
+  tag's name or any slug-ish word is accepted as its slug.
 * `sort`: one of `schema.SORTS`; default `relevance` with a query, `newest` without (and
   `relevance` without a query means `newest`). Anything else is an error.
 * `page`: an integer >= 1 with page * size <= `MAX_RESULT_WINDOW`; otherwise an error.
@@ -27,6 +28,8 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.utils.functional import cached_property
+from django.utils.text import slugify
+from taggit.models import Tag
 
 from knowledge.audience import visible_audiences
 from knowledge.pages import KNOWLEDGE_TYPES, LANGUAGES
@@ -37,7 +40,7 @@ from .engines.base import SearchQuery
 
 _WHITESPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"^\d{4}$")
-_TAG = re.compile(r"^[\w][\w\- ]{0,99}$")
+_TAG = re.compile(r"^\w[\w\- ]{0,99}$")
 _CODE = re.compile(r"^[\w\-]{1,100}$")
 
 
@@ -69,6 +72,7 @@ class FacetVocabulary:
                 for code, cls in KNOWLEDGE_TYPES.items()
             },
             "language": dict(LANGUAGES),
+            "tag": dict(Tag.objects.values_list("slug", "name")),
         }
 
     @cached_property
@@ -78,18 +82,29 @@ class FacetVocabulary:
             for name, labels in self._labels.items()
         }
 
+    @cached_property
+    def _tag_names(self) -> dict[str, str]:
+        return {name.casefold(): slug for slug, name in self._labels["tag"].items()}
+
     def canonical(self, facet: str, value: str) -> str | None:
         """The canonical spelling of `value` in `facet`, or None when it names nothing."""
         if facet == "year":
             return value if _YEAR.match(value) else None
         if facet == "tag":
-            return value if _TAG.match(value) else None
+            # Indexed by slug; a known slug or name, else any slug-ish word (finds nothing).
+            if known := self._folded["tag"].get(value.casefold()):
+                return known
+            if known := self._tag_names.get(value.casefold()):
+                return known
+            if not _TAG.match(value):
+                return None
+            return slugify(value, allow_unicode=True) or None
         if not _CODE.match(value):
             return None
         return self._folded[facet].get(value.casefold())
 
     def label(self, facet: str, value: str) -> str:
-        """Human label for a code; the code itself for years, tags and unknown codes."""
+        """Human label for a code (a tag's name for its slug); else the code itself."""
         return self._labels.get(facet, {}).get(value, value)
 
 
@@ -201,7 +216,7 @@ def parse_search_params(
                 ignored.setdefault(name, []).append(value)
             elif code not in chosen:
                 chosen.append(code)
-        filters[name] = tuple(chosen)
+        filters[name] = tuple(sorted(chosen))  # one canonical order for URL and chips
 
     default_sort = "relevance" if text else "newest"
     sort = params.get("sort", "").strip() or default_sort

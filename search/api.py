@@ -1,0 +1,74 @@
+"""`/api/search/`: the search page's parameters and results as JSON, for scripts and widgets.
+
+Body on success is exactly {total, page, pages, results, facets}; errors are
+{error, details} with 400 (bad parameters) or 503 (engine unreachable). Values ignored as
+unknown are listed in the `Search-Ignored` header (URL-encoded), so the body keeps its shape.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, JsonResponse
+
+from .query import FacetVocabulary, parse_search_params
+from .service import Result, SearchOutcome, run_search
+
+
+def search_api(request: HttpRequest) -> JsonResponse:
+    if request.method not in ("GET", "HEAD"):
+        response = _error(405, "Use GET.", {"method": [request.method]})
+        response["Allow"] = "GET, HEAD"
+        return response
+    vocabulary = FacetVocabulary()
+    search = parse_search_params(request.GET, request.user, vocabulary)
+    if not search.is_valid:
+        response = _error(400, "Invalid search parameters.", search.errors)
+    else:
+        outcome = run_search(search, vocabulary)
+        if outcome.unavailable:
+            response = _error(503, "Search is temporarily unavailable; try again shortly.", {})
+            response["Retry-After"] = "30"
+        else:
+            response = JsonResponse(_body(outcome))
+    if search.ignored:
+        response["Search-Ignored"] = urlencode(
+            [(name, value) for name, values in search.ignored.items() for value in values]
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _error(status: int, message: str, details: dict) -> JsonResponse:
+    return JsonResponse({"error": message, "details": details}, status=status)
+
+
+def _body(outcome: SearchOutcome) -> dict:
+    return {
+        "total": outcome.total,
+        "page": outcome.page,
+        "pages": outcome.pages,
+        "results": [_result(r) for r in outcome.results],
+        "facets": {
+            panel.name: [
+                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected}
+                for o in panel.options
+            ]
+            for panel in outcome.facets
+        },
+    }
+
+
+def _result(result: Result) -> dict:
+    def badges(items):
+        return [{"value": b.value, "label": b.label} for b in items]
+
+    return {
+        "id": result.id,
+        "title": result.title,
+        "url": result.url,
+        "type": result.type,
+        "published": result.published.isoformat() if result.published else None,
+        "regions": badges(result.regions),
+        "topics": badges(result.topics),
+        "partners": badges(result.partners),
+        "snippet": result.snippet,
+    }

@@ -1,0 +1,64 @@
+"""The search page: a plain GET form whose URL is the whole state of the search."""
+
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
+
+from . import schema
+from .query import FacetVocabulary, parse_search_params
+from .service import SearchOutcome, build_chips, page_links, run_search
+
+# Long facets show this many values, the rest behind a <details> "show all" (no JS needed).
+FACET_VISIBLE = 8
+SORT_LABELS = {
+    "relevance": "Best match",
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "title": "Title (A–Z)",
+}
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    vocabulary = FacetVocabulary()
+    search = parse_search_params(request.GET, request.user, vocabulary)
+    if search.is_valid:
+        outcome = run_search(search, vocabulary)
+    else:
+        outcome = SearchOutcome(search=search, chips=build_chips(search, vocabulary))
+
+    panels = []
+    for panel in outcome.facets:
+        if not panel.options:
+            continue
+        # Selected values always stay in view; the rest fill up to FACET_VISIBLE.
+        head = [o for i, o in enumerate(panel.options) if o.selected or i < FACET_VISIBLE]
+        tail = [o for o in panel.options if o not in head]
+        panels.append({"panel": panel, "head": head, "tail": tail})
+
+    labels = {facet.name: facet.label for facet in schema.FACETS}
+    context = {
+        "search": search,
+        "outcome": outcome,
+        "panels": panels,
+        "ignored": [
+            (labels[name], value) for name, values in search.ignored.items() for value in values
+        ],
+        "pagination": [
+            (n, search.querystring(page=n) if n else None)
+            for n in page_links(outcome.page, outcome.pages)
+        ],
+        "previous_page": search.querystring(page=outcome.page - 1) if outcome.page > 1 else None,
+        "next_page": (
+            search.querystring(page=outcome.page + 1) if outcome.page < outcome.pages else None
+        ),
+        "first_result": (outcome.page - 1) * search.page_size + 1,
+        "sorts": [
+            (s, SORT_LABELS.get(s, s)) for s in schema.SORTS if search.text or s != "relevance"
+        ],
+        "max_query_length": schema.MAX_QUERY_LENGTH,
+        "default_page_size": schema.PAGE_SIZE,
+        "corrected": search.querystring(text="" if "q" in search.errors else None, page=1),
+    }
+    status = 503 if outcome.unavailable else 200
+    return TemplateResponse(request, "search/search_page.html", context, status=status)
