@@ -533,8 +533,23 @@ class FailingEngine(SearchEngine):
 class PipelineConformance:
     """Page changes reach the engine through signals, the outbox and the drain task."""
 
+    @pytest.fixture(scope="class")
+    @classmethod
+    def world(cls, django_db_setup, django_db_blocker):
+        """Vocabularies and site tree built once per class (slow); each test's own
+        transaction is a savepoint inside this one and rolls back to it."""
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            load_vocabularies()
+            ensure_site_tree()
+        yield
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
     @pytest.fixture
-    def live(self, engine, monkeypatch, site_tree, django_capture_on_commit_callbacks):
+    def live(self, world, db, engine, monkeypatch, django_capture_on_commit_callbacks):
         engine.clear()
         engine.ensure_index()
         monkeypatch.setattr(search.engines, "get_engine", lambda: engine)
