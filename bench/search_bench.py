@@ -115,11 +115,12 @@ def worker(args: argparse.Namespace) -> None:
     ensure_site_tree()
     start = time.perf_counter()
     with step(f"generate_corpus --count {size} --seed {SEED}"):
-        call_command("generate_corpus", count=size, seed=SEED, **quiet)
+        call_command("generate_corpus", count=size, seed=SEED, stdout=io.StringIO())
     result["generate_seconds"] = time.perf_counter() - start
 
     from knowledge.pages import KnowledgePage
 
+    result["load_before"] = os.getloadavg()[0]
     result["items"] = KnowledgePage.objects.count()
     result["live_public"] = KnowledgePage.objects.live().public().count()
 
@@ -127,10 +128,12 @@ def worker(args: argparse.Namespace) -> None:
     for name, engine in engines.items():
         with using_engine(name):
             start = time.perf_counter()
+            output = io.StringIO()
             with step(f"reindex ({name})"):
-                call_command("reindex", **quiet)
+                call_command("reindex", stdout=output)  # progress bar on stderr
             seconds = time.perf_counter() - start
             engine.refresh()
+        log("  " + output.getvalue().strip().replace("\n", " "))
         result["reindex"][name] = {"seconds": seconds, "docs_per_s": result["items"] / seconds}
 
     start = time.perf_counter()
@@ -167,6 +170,7 @@ def worker(args: argparse.Namespace) -> None:
         with step(f"query ({key}) x{args.baseline_repeat} ({BASELINE})"):
             result["queries"][key][BASELINE] = timed(run, args.baseline_repeat)
 
+    result["load_after"] = os.getloadavg()[0]
     for engine in engines.values():
         engine.clear()
     Path(args.out).write_text(json.dumps(result))
@@ -475,7 +479,8 @@ def table(result: dict, engines: list[str]) -> str:
     size = result["size"]
     lines = [
         f"N = {size:,} items ({result['live_public']:,} live and public); corpus generated in "
-        f"{result['generate_seconds']:.0f} s",
+        f"{result['generate_seconds']:.0f} s; load average {result['load_before']:.1f} before "
+        f"indexing, {result['load_after']:.1f} after the queries ({os.cpu_count()} cpus)",
         f"query {result['query']!r}; (b) filters "
         + ", ".join(f"{k}={'|'.join(v)}" for k, v in result["filters"].items()),
         "",
