@@ -73,6 +73,7 @@ class _Permissions:
         }
 
     def ids(self, keys) -> set[int]:
+        keys = list(keys)
         missing = [k for k in keys if k not in self._by_key]
         if missing:
             raise LookupError(f"Unknown permissions (migrations not run?): {missing}")

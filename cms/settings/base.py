@@ -152,3 +152,7 @@ LOGGING = {
         "knowledge": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# Approving a partner study publishes it as the reviewer, who holds no page publish
+# permission in the partner area (editorial.workflow).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "editorial.workflow.publish_on_approval"
