@@ -91,7 +91,10 @@ def test_case_study_renders_metadata_links_and_its_sections(client, eur, metadat
     for heading in ("What happened", "Measures taken", "Outcome", "Lessons learned"):
         assert heading in headings
     assert "Complaints fell by half." in html.get_text()
-    assert html.find("article")["lang"] == "fr"
+    # The content is marked as French; the interface around it stays in English.
+    assert html.h1["lang"] == "fr" and html.select_one(".lead")["lang"] == "fr"
+    assert html.select_one("#outcome + div")["lang"] == "fr"
+    assert html.html["lang"] == "en" and not html.select_one(".metadata").find_parent(lang="fr")
     # The tag is URL-encoded in the link, not pasted raw into the query string.
     assert "tag=border+posts+%26+rotation" in response.content.decode()
 
