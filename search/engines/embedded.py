@@ -201,11 +201,12 @@ class EmbeddedEngine(SearchEngine):
             index = self._index()
             writer = self._writer(index)
             count = 0
+            latest = {int(d["id"]): d for d in documents}  # one document per id
+            gone = {int(i) for i in ids} | set(latest)
             try:
-                for id_ in ids:
-                    writer.delete_documents_by_query(_id_query(id_))
-                for document in documents:
-                    writer.delete_documents_by_query(_id_query(document["id"]))
+                if gone:
+                    writer.delete_documents_by_query(_ids_query(gone))
+                for document in latest.values():
                     writer.add_document(_to_tantivy(document))
                     count += 1
                 writer.commit()
@@ -318,9 +319,9 @@ class EmbeddedEngine(SearchEngine):
         return SearchResults(total=total, hits=hits, facets=_facets(searcher, base, filters))
 
 
-def _id_query(id_: int) -> tantivy.Query:
+def _ids_query(ids: set[int]) -> tantivy.Query:
     # delete_documents_by_term silently matches nothing on unsigned fields; a query does
-    return tantivy.Query.term_query(SCHEMA, "id", int(id_))
+    return tantivy.Query.term_set_query(SCHEMA, "id", sorted(ids))
 
 
 def _all_of(queries: list[tantivy.Query]) -> tantivy.Query:

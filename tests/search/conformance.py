@@ -586,10 +586,12 @@ class PipelineConformance:
         engine.clear()
         engine.ensure_index()
         assert live.search().total == 0
-        assert engine.index_documents([document, dict(document)]) == 2
+        assert engine.index_documents([document]) == 1
+        assert engine.index_documents([dict(document, title="Quokka census")]) == 1  # replaces
         assert engine.index_documents([]) == 0
         engine.ensure_index()  # leaves existing documents alone
         assert live.ids("quokka") == [page.pk]
+        assert live.ids("census") == [page.pk]
         assert live.search().total == 1
 
     def test_publish_update_unpublish(self, live):
