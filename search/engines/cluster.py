@@ -146,6 +146,7 @@ class ClusterEngine(SearchEngine):
         return read_results(query, search, self.client.search(self.alias, search.to_dict()))
 
     def fingerprints(self) -> dict[int, str]:
+        self.refresh()  # an audit must see every write made so far
         found: dict[int, str] = {}
         body: dict = {
             "size": FINGERPRINT_PAGE,

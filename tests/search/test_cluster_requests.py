@@ -316,10 +316,14 @@ def test_fingerprints_page_with_search_after(server, engine, monkeypatch):
     last = RECORDED["fingerprints_2"]
     past_the_end = last | {"body": last["body"] | {"hits": last["body"]["hits"] | {"hits": []}}}
     pages = iter([RECORDED["fingerprints_1"], last, past_the_end])
-    server.routes = [("POST", f"/{ALIAS}/_search", lambda sent: next(pages))]
+    server.routes = [
+        ("POST", f"/{ALIAS}/_refresh", "refresh"),
+        ("POST", f"/{ALIAS}/_search", lambda sent: next(pages)),
+    ]
     found = engine.fingerprints()
     assert found == {1: "fp-1", 2: "fp-2", 3: "fp-3", 4: "fp-4"}
-    assert [s.body.get("search_after") for s in server.received] == [None, [2], [4]]
+    assert server.received[0].path == f"/{ALIAS}/_refresh"  # the audit sees every write
+    assert [s.body.get("search_after") for s in server.received[1:]] == [None, [2], [4]]
 
 
 # -- failures --------------------------------------------------------------------------
