@@ -5,6 +5,11 @@
   var form = document.getElementById("search-form");
   if (!form) return;
   form.classList.add("search__form--auto");
+  // On narrow screens fold the filters so the results are in view; one tap opens them.
+  var filters = form.querySelector(".search__filters");
+  if (filters && window.matchMedia("(max-width: 47.99rem)").matches) {
+    filters.removeAttribute("open");
+  }
   form.addEventListener("change", function (event) {
     var target = event.target;
     if (target.type === "checkbox" || target.name === "sort") {
@@ -15,7 +20,7 @@
   form.addEventListener("formdata", function (event) {
     var data = event.formData;
     ["q", "sort"].forEach(function (name) {
-      if (data.get(name) === "" ) data.delete(name);
+      if (data.get(name) === "") data.delete(name);
     });
   });
 })();

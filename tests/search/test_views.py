@@ -127,6 +127,9 @@ def test_page_is_a_plain_get_form(client, world):
     assert "<legend>Region</legend>" in html
     assert '<button type="submit" class="facet__apply">Apply filters</button>' in html
     assert '<select id="search-sort" name="sort">' in html
+    # filters are open unless the script folds them; the sort has its own submit button
+    assert '<details class="search__filters" open>' in html
+    assert '<button type="submit" class="search__sort-apply">Sort</button>' in html
     # what the form submits (checkbox ticked, as a browser without JS would) is a search
     status, filtered = page_html(client, q="bribery", region="EUR", sort="relevance")
     assert status == 200
