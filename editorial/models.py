@@ -44,7 +44,7 @@ def _group_names(user) -> frozenset[str]:
     return cached
 
 
-def is_general_reviewer(user) -> bool:
+def is_secretariat(user) -> bool:
     """Superusers and the Secretariat review every partner study."""
     return user.is_active and (user.is_superuser or SECRETARIAT_GROUP_NAME in _group_names(user))
 
@@ -64,7 +64,7 @@ class RegionalReviewTask(Task):
     def user_is_reviewer(self, obj, user, revision: Revision | None = None) -> bool:
         if not user.is_active:
             return False
-        if is_general_reviewer(user):
+        if is_secretariat(user):
             return True
         names = set(reviewer_groups(obj, revision).values_list("name", flat=True))
         return bool(names & _group_names(user))
@@ -112,7 +112,7 @@ class RegionalReviewTask(Task):
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         in_progress = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
-        if is_general_reviewer(user):
+        if is_secretariat(user):
             return in_progress
         names = _group_names(user)
         region_ids = {

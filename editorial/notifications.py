@@ -91,24 +91,31 @@ class QueuedRejectionNotifier(QueuedEmailMixin, WorkflowStateRejectionEmailNotif
     """'Changes requested', with the reviewer's comment, to the contributor who submitted."""
 
 
+# Module-level instances: signals hold receivers weakly.
+review_submission_notifier = ReviewSubmissionNotifier()
+workflow_submission_notifier = QueuedWorkflowSubmissionNotifier()
+rejection_notifier = QueuedRejectionNotifier()
+approval_notifier = QueuedApprovalNotifier()
+
+
 def connect_notifiers() -> None:
     task_submitted.connect(
-        ReviewSubmissionNotifier(),
+        review_submission_notifier,
         sender=TaskState,
         dispatch_uid="group_approval_task_submitted_email_notification",
     )
     workflow_submitted.connect(
-        QueuedWorkflowSubmissionNotifier(),
+        workflow_submission_notifier,
         sender=WorkflowState,
         dispatch_uid="workflow_state_submitted_email_notification",
     )
     workflow_rejected.connect(
-        QueuedRejectionNotifier(),
+        rejection_notifier,
         sender=WorkflowState,
         dispatch_uid="workflow_state_rejected_email_notification",
     )
     workflow_approved.connect(
-        QueuedApprovalNotifier(),
+        approval_notifier,
         sender=WorkflowState,
         dispatch_uid="workflow_state_approved_email_notification",
     )

@@ -26,3 +26,9 @@ def add_url(model, parent) -> str:
 
 def edit_url(page) -> str:
     return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+def post_form(client: Client, url: str, data):
+    """POST a QueryDict keeping every value of multi-valued fields (the test client would
+    send only the last one)."""
+    return client.post(url, {key: data.getlist(key) for key in data})

@@ -16,7 +16,7 @@ from wagtail.models import Collection
 from editorial.roles import partner_collection_name, region_collection_name
 from knowledge.pages import CaseStudyPage, CommunityPage, PartnerProfilePage, PartnerStudyPage
 from knowledge.vocabularies import PartnerOrganisation, Region, Topic
-from tests.editorial.helpers import add_url, admin_form, client_for, edit_url
+from tests.editorial.helpers import add_url, admin_form, client_for, edit_url, post_form
 from tests.factories import CaseStudyPageFactory, PartnerStudyPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def try_create(client, superuser_client, code, make_user):
     data.setlist("topics", [str(Topic.objects.first().pk)])
     if model is PartnerStudyPage:
         data["contributing_partner"] = str(parent.specific.partner_id)
-    client.post(add_url(model, parent), data)
+    post_form(client, add_url(model, parent), data)
     return model.objects.child_of(parent).filter(slug="matrix-item").exists()
 
 
@@ -84,7 +84,7 @@ def _post_edit(client, superuser_client, page, title, *, publish):
     data["title"] = title
     if publish:
         data["action-publish"] = "action-publish"
-    client.post(edit_url(page), data)
+    post_form(client, edit_url(page), data)
     page.refresh_from_db()
 
 
