@@ -329,20 +329,30 @@ class Baseline:
 
     # --- the three measured searches ---
 
+    # Relevance order is off: on SQLite, Wagtail ranks with a correlated subquery that re-runs
+    # the FTS match for every matching row (seconds at 2,000 items, hours at 100,000), so the
+    # baseline lists matches newest first, which favours it.
+
     def text(self, text: str) -> int:
-        results = self.items().search(text)
+        results = self.newest(self.items()).search(text, order_by_relevance=False)
         list(results[:PAGE])
         return results.count()
 
     def faceted(self, text: str, filters: dict) -> int:
-        results = self._filter(self.items(), filters).search(text)
+        results = self.newest(self._filter(self.items(), filters)).search(
+            text, order_by_relevance=False
+        )
         list(results[:PAGE])
         total = results.count()
         self._disjunctive_counts(text, filters)
         return total
 
+    @staticmethod
+    def newest(queryset):
+        return queryset.order_by("-published_date")  # a FilterField, so search() accepts it
+
     def browse(self) -> int:
-        items = self.items().order_by("-published_date", "-pk")
+        items = self.newest(self.items())
         list(items[:PAGE])
         total = items.count()
         self._disjunctive_counts("", {})
