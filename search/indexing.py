@@ -65,6 +65,8 @@ def drain(engine: SearchEngine | None = None, batch_size: int = DRAIN_BATCH) -> 
         last_seen = rows[-1].pk
         latest = {row.page_id: row.action for row in rows}  # later rows win
         try:
+            if not engine.ping():  # cheap check first: building documents is the costly part
+                raise EngineUnavailable(f"{engine.name} does not answer")
             indexed, deleted = _apply(engine, latest)
         except Exception as exc:  # engine down or refusing: keep every row for later
             if not isinstance(exc, EngineUnavailable):
