@@ -7,6 +7,7 @@ embed/svg/… elements, no on* event attributes, no javascript:/vbscript:/data: 
 the browser's own whitespace and entity decoding), no srcdoc, no style expressions.
 """
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -113,6 +114,13 @@ BAD_SCHEME = re.compile(r"(javascript|vbscript|data|livescript):")
 WHITESPACE_AND_CONTROL = re.compile(r"[\x00-\x20]+")
 
 
+def _executable_url(attribute: str, squeezed: str) -> bool:
+    """A browser runs a URL by its scheme, at the start (meta refresh: after "url=")."""
+    if attribute == "content":
+        return bool(re.search(r"url=" + BAD_SCHEME.pattern, squeezed))
+    return bool(BAD_SCHEME.match(squeezed))
+
+
 class ExecutableMarkup(HTMLParser):
     """Collects signatures of every executable construct in a document."""
 
@@ -128,7 +136,7 @@ class ExecutableMarkup(HTMLParser):
             squeezed = WHITESPACE_AND_CONTROL.sub("", value).lower()
             if name.startswith("on") or name == "srcdoc":
                 self.found.add(f"{tag}[{name}]")
-            elif name in URL_ATTRIBUTES and BAD_SCHEME.search(squeezed):
+            elif name in URL_ATTRIBUTES and _executable_url(name, squeezed):
                 self.found.add(f"{tag}[{name}={value}]")
             elif name == "style" and ("expression(" in squeezed or "url(" in squeezed):
                 self.found.add(f"{tag}[style={value}]")
@@ -136,9 +144,9 @@ class ExecutableMarkup(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def executable_markup(html: str) -> set[str]:
+def executable_markup(document: str) -> set[str]:
     parser = ExecutableMarkup()
-    parser.feed(html)
+    parser.feed(document)
     parser.close()
     return parser.found
 
@@ -210,19 +218,19 @@ def test_import_command_renders_no_vector(site_tree, tmp_path, client):
     assert leaks == {}
 
 
-def _submit_study_through_admin(contributor_client, profile, slug: str, html: str):
+def _submit_study_through_admin(contributor_client, profile, slug: str, markup: str):
     data = admin_form(contributor_client, add_url(PartnerStudyPage, profile))
     data.update(
         {
-            "title": f"Study {slug} {html}"[:255],
+            "title": f"Study {slug} {markup}"[:255],
             "slug": slug,
-            "summary": f"Summary {html}",
-            "commissioning_body": html[:200],
+            "summary": f"Summary {markup}",
+            "commissioning_body": markup[:200],
             "contributing_partner": str(profile.partner_id),
-            "methodology": _rich_text(html),
+            "methodology": _rich_text(markup),
             "body-count": "1",
             "body-0-type": "paragraph",
-            "body-0-value": _rich_text(html),
+            "body-0-value": _rich_text(markup),
             "body-0-deleted": "",
             "body-0-order": "0",
             "body-0-id": "",
@@ -235,10 +243,37 @@ def _submit_study_through_admin(contributor_client, profile, slug: str, html: st
     return PartnerStudyPage.objects.get(slug=slug)
 
 
-def _rich_text(html: str) -> str:
-    from wagtail.test.utils.form_data import rich_text
+URL_IN_VECTOR = re.compile(r"(?:href|src|data|action|background)\s*=\s*[\"'`]?([^\"'` >]+)", re.I)
 
-    return rich_text(html)
+
+def _rich_text(vector: str) -> str:
+    """Draftail's contentstate as a browser would post it after a paste: the vector as text,
+    linked to the URL it carries (entity-decoded), and to the whole vector as a URL."""
+    found = URL_IN_VECTOR.findall(vector)
+    url = html.unescape(found[0]) if found else vector
+    text = f"{vector} link"
+    return json.dumps(
+        {
+            "blocks": [
+                {
+                    "key": "xss01",
+                    "type": "unstyled",
+                    "depth": 0,
+                    "text": text,
+                    "inlineStyleRanges": [],
+                    "entityRanges": [
+                        {"offset": 0, "length": len(vector), "key": 0},
+                        {"offset": len(vector) + 1, "length": 4, "key": 1},
+                    ],
+                    "data": {},
+                }
+            ],
+            "entityMap": {
+                "0": {"type": "LINK", "mutability": "MUTABLE", "data": {"url": vector}},
+                "1": {"type": "LINK", "mutability": "MUTABLE", "data": {"url": url}},
+            },
+        }
+    )
 
 
 @pytest.mark.django_db
@@ -249,8 +284,8 @@ def test_admin_editor_renders_no_vector(make_user, client):
     reviewer_client = client_for(make_user("secretariat"))
     profile = PartnerProfilePage.objects.get(partner__acronym="TI")
 
-    def publish(slug, html):
-        study = _submit_study_through_admin(contributor_client, profile, slug, html)
+    def publish(slug, markup):
+        study = _submit_study_through_admin(contributor_client, profile, slug, markup)
         task_state = study.current_workflow_task_state
         reviewer_client.post(
             reverse("wagtailadmin_pages:workflow_action", args=(study.pk, "approve", task_state.pk))
