@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from search.schema import Facet
+
 
 class EngineUnavailable(Exception):
     """The engine cannot be reached or refused the request; the caller keeps the update."""
@@ -51,6 +53,21 @@ class Hit:
 class FacetValue:
     value: str
     count: int
+
+
+def facet_values(
+    facet: Facet, counts: Mapping[str, int], selected: Iterable[str] = ()
+) -> tuple[FacetValue, ...]:
+    """One facet's values as every engine returns them: selected values kept even at zero,
+    most frequent first (ties by value), or by value newest first for years."""
+    counts = dict(counts)
+    for value in selected:
+        counts.setdefault(value, 0)
+    if facet.ordering == "value_desc":
+        ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+    else:
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(FacetValue(value, count) for value, count in ordered)
 
 
 @dataclass(frozen=True)

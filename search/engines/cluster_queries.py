@@ -20,7 +20,7 @@ from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.response import Response
 
 from search import schema
-from search.engines.base import FacetValue, Hit, SearchQuery, SearchResults
+from search.engines.base import Hit, SearchQuery, SearchResults, facet_values
 
 from .cluster_documents import searched_fields
 
@@ -178,16 +178,9 @@ def _facets(query: SearchQuery, counted: dict[str, dict[str, int]]) -> dict:
     """Counts per facet, each selected value kept (at 0 if nothing has it), in display order."""
     facets = {}
     for facet in schema.FACETS:
-        counts = dict(counted.get(facet.name, {}))
-        for selected in (
-            query.filters.get(facet.name, ()) if facet.name in schema.FACET_NAMES else ()
-        ):
-            counts.setdefault(selected, 0)
-        if facet.ordering == "value_desc":
-            ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-        else:
-            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        facets[facet.name] = tuple(FacetValue(value, count) for value, count in ordered)
+        facets[facet.name] = facet_values(
+            facet, counted.get(facet.name, {}), query.filters.get(facet.name, ())
+        )
     return facets
 
 

@@ -41,6 +41,7 @@ from .base import (
     SearchEngine,
     SearchQuery,
     SearchResults,
+    facet_values,
 )
 
 POINTER = "CURRENT"
@@ -381,13 +382,7 @@ def _facets(
         bucket = result.get(facet.name, {})
         bucket = bucket.get("values", bucket)
         counts = {b["key"]: b["doc_count"] for b in bucket.get("buckets", [])}
-        for selected in filters.get(facet.name, ()):
-            counts.setdefault(selected, 0)
-        if facet.ordering == "value_desc":
-            ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-        else:
-            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        facets[facet.name] = tuple(FacetValue(value, count) for value, count in ordered)
+        facets[facet.name] = facet_values(facet, counts, filters.get(facet.name, ()))
     return facets
 
 
