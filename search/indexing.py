@@ -32,7 +32,15 @@ def queue(page_ids: Iterable[int], action: str = IndexUpdate.Action.INDEX) -> No
     if not rows:
         return
     IndexUpdate.objects.bulk_create(rows)
-    transaction.on_commit(enqueue_drain)
+    if not _drain_already_pending():
+        transaction.on_commit(enqueue_drain)
+
+
+def _drain_already_pending() -> bool:
+    """One drain per transaction is enough: an import publishing 1,000 pages in one
+    transaction queues one task, not 1,000."""
+    connection = transaction.get_connection()
+    return any(entry[1] is enqueue_drain for entry in connection.run_on_commit)
 
 
 def enqueue_drain() -> None:

@@ -42,3 +42,21 @@ def test_failed_drain_reschedules_itself_with_backoff(embedded_engine, monkeypat
     assert drain_index_updates.call(attempt=3)["failed"] == 0
     assert not IndexUpdate.objects.exists()
     assert backend.results == []
+
+
+@override_settings(TASKS=DEFERRING)
+def test_one_drain_task_per_transaction(site_tree, django_capture_on_commit_callbacks):
+    eur = Region.objects.get(code="EUR")
+    backend = drain_index_updates.get_backend()
+    backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            CaseStudyPageFactory(
+                parent=community_for(eur),
+                title=f"Item {n}",
+                regions=[eur],
+                topics=[Topic.objects.first()],
+            )
+    assert IndexUpdate.objects.count() >= 3
+    drains = [r for r in backend.results if r.task.func is drain_index_updates.func]
+    assert len(drains) == 1
