@@ -1,4 +1,4 @@
-"""URL map: admin, documents, search (page and API), then Wagtail's page tree."""
+"""URL map: admin, documents, log in/out, search (page and API), then Wagtail's pages."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -11,6 +11,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("search.urls")),
 ]
 
