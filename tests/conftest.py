@@ -9,8 +9,8 @@ import pytest
 
 from knowledge.pages import HomePage
 from knowledge.site_tree import ensure_site_tree
-from knowledge.vocabulary_loader import load_vocabularies
 from knowledge.vocabularies import Region
+from knowledge.vocabulary_loader import load_vocabularies
 
 
 @pytest.fixture(scope="session")
