@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from . import schema
-from .query import FacetVocabulary, parse_search_params
+from .query import FacetVocabulary, ParsedSearch, parse_search_params
 from .service import SearchOutcome, build_chips, page_links, run_search
 
 # Long facets show this many values, the rest behind a <details> "show all" (no JS needed).
@@ -35,12 +35,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
         head = [o for i, o in enumerate(panel.options) if o.selected or i < FACET_VISIBLE]
         tail = [o for o in panel.options if o not in head]
         panels.append({"panel": panel, "head": head, "tail": tail})
+    year_chart = publication_years_chart(search, outcome)
 
     labels = {facet.name: facet.label for facet in schema.FACETS}
     context = {
         "search": search,
         "outcome": outcome,
         "panels": panels,
+        "year_chart": year_chart,
         "ignored": [
             (labels[name], value) for name, values in search.ignored.items() for value in values
         ],
@@ -62,3 +64,24 @@ def search_page(request: HttpRequest) -> HttpResponse:
     }
     status = 503 if outcome.unavailable else 200
     return TemplateResponse(request, "search/search_page.html", context, status=status)
+
+
+def publication_years_chart(search: ParsedSearch, outcome: SearchOutcome) -> list[dict]:
+    """Bars for results per publication year, oldest to newest: the shape of the collection
+    over time reads better as a chart than as a list. Each bar links to that year alone."""
+    years = next((p.options for p in outcome.facets if p.name == "year"), ())
+    counted = sorted((o for o in years if o.count), key=lambda o: o.value)
+    if len(counted) < 2:
+        return []
+    peak = max(o.count for o in counted)
+    filters = dict(search.filters)
+    return [
+        {
+            "year": o.value,
+            "count": o.count,
+            "height": max(4, round(100 * o.count / peak)),
+            "selected": o.selected,
+            "href": search.querystring(filters={**filters, "year": (o.value,)}, page=1),
+        }
+        for o in counted
+    ]
