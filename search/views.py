@@ -67,21 +67,27 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def publication_years_chart(search: ParsedSearch, outcome: SearchOutcome) -> list[dict]:
-    """Bars for results per publication year, oldest to newest: the shape of the collection
-    over time reads better as a chart than as a list. Each bar links to that year alone."""
+    """Bars for results per publication year, oldest to newest, empty years included: the
+    shape of the collection over time reads better as a chart than as a list. Each bar with
+    results links to that year alone."""
     years = next((p.options for p in outcome.facets if p.name == "year"), ())
-    counted = sorted((o for o in years if o.count), key=lambda o: o.value)
-    if len(counted) < 2:
+    counts = {int(o.value): o for o in years if o.count and o.value.isdigit()}
+    if len(counts) < 2:
         return []
-    peak = max(o.count for o in counted)
+    peak = max(o.count for o in counts.values())
     filters = dict(search.filters)
-    return [
-        {
-            "year": o.value,
-            "count": o.count,
-            "height": max(4, round(100 * o.count / peak)),
-            "selected": o.selected,
-            "href": search.querystring(filters={**filters, "year": (o.value,)}, page=1),
-        }
-        for o in counted
-    ]
+    bars = []
+    for year in range(min(counts), max(counts) + 1):
+        option = counts.get(year)
+        bars.append(
+            {
+                "year": str(year),
+                "count": option.count if option else 0,
+                "height": round(100 * option.count / peak) if option else 0,
+                "selected": bool(option and option.selected),
+                "href": search.querystring(filters={**filters, "year": (str(year),)}, page=1)
+                if option
+                else "",
+            }
+        )
+    return bars
