@@ -16,8 +16,9 @@ Wagtail's `update_index`, and the median / p95 latency of three searches:
   (c) browse-all (no words), newest first, with all facet counts.
 
 The engines answer through `engine.search(SearchQuery(...))`, which always computes the facet
-counts. OpenSearch runs on a node this script starts with `bin/search-node` and stops at the
-end, also on error. Progress goes to stderr, the tables to stdout.
+counts. The baseline lists matches newest first (see `Baseline`; BENCHMARKS.md says why).
+OpenSearch runs on a node this script starts with `bin/search-node` and stops at the end, also
+on error. Progress goes to stderr, the tables to stdout.
 """
 
 from __future__ import annotations
@@ -178,7 +179,9 @@ def worker(args: argparse.Namespace) -> None:
     }
     for key, run in baseline_runs.items():
         with step(f"query ({key}) x{args.baseline_repeat} ({BASELINE})"):
-            result["queries"][key][BASELINE] = timed(run, args.baseline_repeat, BASELINE_WARMUP)
+            result["queries"].setdefault(key, {})[BASELINE] = timed(
+                run, args.baseline_repeat, BASELINE_WARMUP
+            )
 
     result["load_after"] = os.getloadavg()[0]
     for engine in engines.values():
