@@ -313,8 +313,9 @@ class EmbeddedEngine(SearchEngine):
         else:
             total, hit_list = searcher.search(full, limit=1).count, []
 
+        matcher = terms.matcher() if terms else None  # one per search: it memoises words
         hits = tuple(
-            _hit(searcher.doc(address), score if not order else 0.0, terms)
+            _hit(searcher.doc(address), score if not order else 0.0, matcher)
             for score, address in hit_list
         )
         return SearchResults(total=total, hits=hits, facets=_facets(searcher, base, filters))
@@ -365,28 +366,43 @@ def _filter_string(filters: dict[str, tuple[str, ...]]) -> str:
     )
 
 
+ALL_SELECTIONS = "_all_selections"  # aggregation name; no facet is called that
+
+
 def _facets(
     searcher: tantivy.Searcher, base: list[tantivy.Query], filters: dict[str, tuple[str, ...]]
 ) -> dict[str, tuple[FacetValue, ...]]:
-    """Disjunctive counts in one aggregation: each facet filtered by the others' selections."""
+    """Disjunctive counts in one aggregation: each facet filtered by the others' selections.
+
+    A selected facet gets a filter of its own (the other selections); the facets nobody
+    selected all share one filter (every selection), so it is tested once per document
+    instead of once per facet."""
+    terms = {f.name: {"terms": {"field": f.name, "size": f.size}} for f in S.FACETS}
     aggs = {}
-    for facet in S.FACETS:
-        terms = {"terms": {"field": facet.name, "size": facet.size}}
-        others = {name: values for name, values in filters.items() if name != facet.name}
-        aggs[facet.name] = (
-            {"filter": _filter_string(others), "aggs": {"values": terms}} if others else terms
+    for name in filters:
+        others = {other: values for other, values in filters.items() if other != name}
+        aggs[name] = (
+            {"filter": _filter_string(others), "aggs": {"values": terms[name]}}
+            if others
+            else terms[name]
         )
+    unselected = {name: agg for name, agg in terms.items() if name not in filters}
+    if filters and unselected:
+        aggs[ALL_SELECTIONS] = {"filter": _filter_string(filters), "aggs": unselected}
+    else:
+        aggs.update(unselected)
     result = searcher.aggregate(_all_of(base), aggs)
+    grouped = result.get(ALL_SELECTIONS, result)
     facets = {}
     for facet in S.FACETS:
-        bucket = result.get(facet.name, {})
+        bucket = (result if facet.name in filters else grouped).get(facet.name, {})
         bucket = bucket.get("values", bucket)
         counts = {b["key"]: b["doc_count"] for b in bucket.get("buckets", [])}
         facets[facet.name] = facet_values(facet, counts, filters.get(facet.name, ()))
     return facets
 
 
-def _hit(doc: tantivy.Document, score: float, terms: QueryTerms | None) -> Hit:
+def _hit(doc: tantivy.Document, score: float, matcher: _Matcher | None) -> Hit:
     def first(name: str) -> str:
         return doc.get_first(name) or ""
 
@@ -400,7 +416,7 @@ def _hit(doc: tantivy.Document, score: float, terms: QueryTerms | None) -> Hit:
         regions=tuple(doc.get_all("region")),
         topics=tuple(doc.get_all("topic")),
         partners=tuple(doc.get_all("partner")),
-        snippet=_snippet(doc, terms),
+        snippet=_snippet(doc, matcher),
         summary=first("summary"),
         score=float(score),
     )
@@ -475,6 +491,20 @@ def _stem(token: str, lang: str) -> str:
     return stemmed[0] if stemmed else token
 
 
+# The stemmer alone, for a token the plain analyzer already produced: exactly what the
+# stemmed analyzer makes of that token in place (no second split, fold or length filter).
+_TOKEN_STEMMERS = {
+    lang: tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw())
+    .filter(tantivy.Filter.stemmer(stemmer))
+    .build()
+    for lang, stemmer in STEMMERS.items()
+}
+
+
+def _stem_token(token: str, lang: str) -> str:
+    return _TOKEN_STEMMERS[lang].analyze(token)[0]
+
+
 # --- snippets ---------------------------------------------------------------------------
 
 
@@ -496,34 +526,42 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 
 class _Matcher:
-    """Finds the character ranges of a text that the query matched."""
+    """Finds the character ranges of a text that the query matched.
+
+    One matcher serves every hit of a search: a text is tokenized once (plain analyzer) and
+    each distinct word is judged once - plain, stemmed (English, French) or one typo away -
+    so the cost follows the vocabulary of the hits, not their length times the checks."""
 
     def __init__(self, terms: QueryTerms):
         words = set(terms.words) | {t for p in terms.phrases for t in p}
         self.plain = words
         self.stems = {lang: {_stem(w, lang) for w in words} for lang in STEMMERS}
         self.fuzzy = [w for w in terms.words if len(w) >= FUZZY_MIN_LENGTH]
+        self._verdicts: dict[str, bool] = {}
+
+    def _judge(self, word: str) -> bool:
+        return (
+            word in self.plain
+            or any(_stem_token(word, lang) in self.stems[lang] for lang in STEMMERS)
+            or any(_within_one_edit(word, f) for f in self.fuzzy)
+        )
 
     def ranges(self, text: str) -> list[tuple[int, int]]:
-        plain = ANALYZERS[PLAIN].pre_tokenize(text).tokens
-        stemmed = {lang: ANALYZERS[lang].pre_tokenize(text).tokens for lang in STEMMERS}
-        found = []
-        for i, token in enumerate(plain):
+        verdicts, judge, found = self._verdicts, self._judge, []
+        for token in ANALYZERS[PLAIN].pre_tokenize(text).tokens:
             word = token.text
-            if (
-                word in self.plain
-                or any(stemmed[lang][i].text in self.stems[lang] for lang in STEMMERS)
-                or any(_within_one_edit(word, f) for f in self.fuzzy)
-            ):
+            verdict = verdicts.get(word)
+            if verdict is None:
+                verdict = verdicts[word] = judge(word)
+            if verdict:
                 found.append((token.char_offset_from, token.char_offset_to))
         return found
 
 
-def _snippet(doc: tantivy.Document, terms: QueryTerms | None) -> str:
+def _snippet(doc: tantivy.Document, matcher: _Matcher | None) -> str:
     """A short HTML-escaped passage with <mark> around the matched words, nothing else."""
     texts = {f.name: doc.get_first(f.name) or "" for f in S.TEXT_FIELDS if f.highlight}
-    if terms:
-        matcher = terms.matcher()
+    if matcher:
         for name in SNIPPET_SOURCES:
             ranges = matcher.ranges(texts[name]) if texts[name] else []
             if ranges:
