@@ -33,14 +33,27 @@ def queue(page_ids: Iterable[int], action: str = IndexUpdate.Action.INDEX) -> No
         return
     IndexUpdate.objects.bulk_create(rows)
     if not _drain_already_pending():
-        transaction.on_commit(enqueue_drain)
+        transaction.on_commit(_DrainAfterCommit())
+
+
+class _DrainAfterCommit:
+    """The on-commit hook that starts a drain. One per transaction is enough: an import
+    publishing 1,000 pages in one transaction queues one task, not 1,000."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        enqueue_drain()
 
 
 def _drain_already_pending() -> bool:
-    """One drain per transaction is enough: an import publishing 1,000 pages in one
-    transaction queues one task, not 1,000."""
-    connection = transaction.get_connection()
-    return any(entry[1] is enqueue_drain for entry in connection.run_on_commit)
+    # A hook discarded by a rollback leaves the list; one that ran is marked done.
+    return any(
+        isinstance(entry[1], _DrainAfterCommit) and not entry[1].done
+        for entry in transaction.get_connection().run_on_commit
+    )
 
 
 def enqueue_drain() -> None:
