@@ -1,9 +1,11 @@
 """Knowledge pages as search documents (the dict shape declared in search.schema).
 
-Built in batches for speed: one query per batch for the pages with their vocabularies, tags
-and attachments prefetched, one query per page type for the type's own text fields (instead
-of `.specific` per page), one query for cached attachment text, and a view-restriction
-lookup only for pages below a restricted page.
+Built in batches for speed, from rows rather than page instances: one `values()` query per
+batch for the pages' own columns, one per page type for the type's text fields, one per
+vocabulary relation and one for tags (ids resolved through vocabularies loaded once per
+build), one for attachments, and a view-restriction lookup only for pages below a restricted
+page. A single page (`build_document`, the outbox drain) goes through the same code, so both
+paths give identical documents.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
-from wagtail.models import PageViewRestriction
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from wagtail.models import PageViewRestriction, Site
 
 from knowledge.audience import page_audience
 from knowledge.pages import (
@@ -26,10 +32,12 @@ from knowledge.pages import (
     HandbookPage,
     KnowledgeAttachment,
     KnowledgePage,
+    KnowledgePageTag,
     PartnerStudyPage,
     ProcedurePage,
     StandardPage,
 )
+from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
 
 from . import schema as S
 from .models import ExtractedText
@@ -56,7 +64,7 @@ def plain_text(value: str) -> str:
     """Words of an HTML fragment for indexing (never shown as HTML: snippets are escaped)."""
     if "<" in value:
         value = _TAG.sub(" ", value)
-    return _SPACE.sub(" ", html.unescape(value)).strip()
+    return " ".join(html.unescape(value).split())  # split() splits where \s+ matches
 
 
 def stream_text(stream_value) -> str:
@@ -81,32 +89,12 @@ def stream_text(stream_value) -> str:
 
 
 def indexable_pages() -> QuerySet[KnowledgePage]:
-    """Live knowledge pages with what a document needs prefetched."""
-    return (
-        KnowledgePage.objects.live()
-        .select_related("content_type")
-        .prefetch_related(
-            "regions",
-            "countries",
-            "topics",
-            "partners",
-            "tags",
-            Prefetch(
-                "attachments",
-                queryset=KnowledgeAttachment.objects.select_related("document").order_by(
-                    "sort_order"
-                ),
-            ),
-        )
-        .order_by("pk")
-    )
+    """Live knowledge pages in id order (private ones are left out when documents are built)."""
+    return KnowledgePage.objects.live().order_by("pk")
 
 
 def build_document(page: KnowledgePage) -> dict | None:
-    """The document for `page`, or None when it must not be in the index."""
-    page = indexable_pages().filter(pk=page.pk).first()
-    if page is None:
-        return None
+    """The document for `page` as the database has it, or None when it must not be indexed."""
     return next(iter(build_documents([page])), None)
 
 
@@ -115,32 +103,26 @@ def iter_documents(
 ) -> Iterator[dict]:
     """Documents of every indexable page (or of `queryset`), built batch by batch."""
     queryset = indexable_pages() if queryset is None else queryset
-    batch: list[KnowledgePage] = []
-    for page in queryset.iterator(chunk_size=batch_size):
-        batch.append(page)
+    builder = _Builder()
+    batch: list[int] = []
+    for pk in queryset.values_list("pk", flat=True).iterator(chunk_size=batch_size):
+        batch.append(pk)
         if len(batch) >= batch_size:
-            yield from build_documents(batch)
+            yield from builder.build(batch)
             batch = []
     if batch:
-        yield from build_documents(batch)
+        yield from builder.build(batch)
 
 
-def build_documents(pages: Iterable[KnowledgePage]) -> list[dict]:
-    """Documents for pages from `indexable_pages()`; pages that must not be indexed are left
-    out (not live, or private to a narrower audience than members)."""
-    pages = [p for p in pages if p.live]
-    type_text = _type_text(pages)
-    attachment_text = _attachment_text(pages)
-    restricted = _restricted_paths()
-    documents = []
-    for page in pages:
-        audience = _audience(page, restricted)
-        if audience is None:
-            continue
-        documents.append(
-            _document(page, audience, type_text.get(page.pk, ""), attachment_text.get(page.pk, ""))
-        )
-    return documents
+def build_documents(pages: Iterable[KnowledgePage] | QuerySet[KnowledgePage]) -> list[dict]:
+    """Documents for `pages`, read afresh from the database, in the order given; pages that
+    must not be indexed are left out (not live, or private to a narrower audience than
+    members)."""
+    if isinstance(pages, QuerySet):
+        ids = list(pages.values_list("pk", flat=True))
+    else:
+        ids = [page.pk for page in pages]
+    return _Builder().build(ids)
 
 
 def fingerprint(document: dict) -> str:
@@ -150,47 +132,199 @@ def fingerprint(document: dict) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()[:32]
 
 
-def _document(page: KnowledgePage, audience: str, type_text: str, attachments: str) -> dict:
-    regions = list(page.regions.all())
-    countries = list(page.countries.all())
-    topics = list(page.topics.all())
-    partners = list(page.partners.all())
-    tags = sorted(page.tags.all(), key=lambda t: t.slug)
-    body = " ".join(t for t in (stream_text(page.body), type_text) if t)
-    vocabulary = [r.name for r in regions] + [r.short_name for r in regions]
-    vocabulary += [c.name for c in countries] + [t.name for t in topics]
-    vocabulary += [p.name for p in partners] + [p.acronym for p in partners]
-    knowledge_type = page.content_type.model_class().knowledge_type
+PAGE_COLUMNS = (
+    "pk",
+    "title",
+    "path",
+    "url_path",
+    "content_type_id",
+    "summary",
+    "body",
+    "published_date",
+    "language",
+)
+
+
+@dataclass(frozen=True)
+class _Term:
+    """A vocabulary entry as documents use it: facet code and the names that match it."""
+
+    code: str
+    names: tuple[str, ...]
+
+
+# Page relation -> (vocabulary, its code field, the fields whose words match it). The
+# vocabularies are small (hundreds of rows): loaded once per build, ids resolved in memory.
+RELATIONS = {
+    "regions": (Region, "code", ("name", "short_name")),
+    "countries": (Country, "code", ("name",)),
+    "topics": (Topic, "code", ("name",)),
+    "partners": (PartnerOrganisation, "acronym", ("name", "acronym")),
+}
+
+
+class _Builder:
+    """Builds documents batch by batch; holds what every batch shares (vocabularies, site
+    roots, restricted paths), read once per build."""
+
+    def __init__(self) -> None:
+        # Each vocabulary in its model's ordering: a page lists its terms in that order, as
+        # `page.regions.all()` would.
+        self.terms: dict[str, dict[int, _Term]] = {}
+        for relation, (model, code, names) in RELATIONS.items():
+            self.terms[relation] = {
+                pk: _Term(code=values[0], names=tuple(values[1:]))
+                for pk, *values in model.objects.values_list("pk", code, *names)
+            }
+        self.url = _url_builder()
+        self.restricted = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+    def build(self, ids: list[int]) -> list[dict]:
+        rows = {
+            row["pk"]: row
+            for row in KnowledgePage.objects.filter(pk__in=ids, live=True).values(*PAGE_COLUMNS)
+        }
+        ids = [pk for pk in dict.fromkeys(ids) if pk in rows]
+        audiences = self._audiences([rows[pk] for pk in ids])
+        ids = [pk for pk in ids if audiences[pk] is not None]
+        if not ids:
+            return []
+        models = {pk: _model(rows[pk]["content_type_id"]) for pk in ids}
+        type_text = _type_text(models)
+        attachment_text = _attachment_text(ids)
+        related = {relation: self._related(relation, ids) for relation in RELATIONS}
+        tags = _tags(ids)
+        return [
+            _document(
+                rows[pk],
+                models[pk].knowledge_type,
+                self.url(rows[pk]["url_path"]),
+                audiences[pk],
+                {relation: related[relation].get(pk, []) for relation in RELATIONS},
+                tags.get(pk, []),
+                type_text.get(pk, ""),
+                attachment_text.get(pk, ""),
+            )
+            for pk in ids
+        ]
+
+    def _related(self, relation: str, ids: list[int]) -> dict[int, list[_Term]]:
+        """Each page's terms of one vocabulary relation, in the vocabulary's order."""
+        field = KnowledgePage._meta.get_field(relation)
+        through = field.remote_field.through
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        terms = self.terms[relation]
+        order = {pk: rank for rank, pk in enumerate(terms)}
+        by_page: dict[int, list[int]] = defaultdict(list)
+        for page_id, term_id in through.objects.filter(**{f"{source}__in": ids}).values_list(
+            source, target
+        ):
+            by_page[page_id].append(term_id)
+        return {
+            page_id: [terms[t] for t in sorted(term_ids, key=order.__getitem__)]
+            for page_id, term_ids in by_page.items()
+        }
+
+    def _audiences(self, rows: list[dict]) -> dict[int, str | None]:
+        """page_audience() of each page; its queries only for pages below a restriction."""
+        audiences: dict[int, str | None] = {}
+        below = []
+        for row in rows:
+            if any(row["path"].startswith(path) for path in self.restricted):
+                below.append(row["pk"])
+            else:
+                audiences[row["pk"]] = "public"
+        for page in KnowledgePage.objects.filter(pk__in=below):
+            audiences[page.pk] = page_audience(page)
+        return audiences
+
+
+def _model(content_type_id: int) -> type[KnowledgePage]:
+    return ContentType.objects.get_for_id(content_type_id).model_class()
+
+
+def _url_builder() -> Callable[[str], str]:
+    """url_path -> what `page.get_url()` gives without a request (or "" when the page is not
+    routable), with the site roots read once instead of per page. Mirrors Wagtail's
+    Page.get_url_parts/get_url for sites without wagtail i18n (knowledge pages override
+    neither); test_indexing compares both."""
+    roots = Site.get_site_root_paths()
+    single_site = len({root.site_id for root in roots}) == 1
+    append_slash = getattr(settings, "WAGTAIL_APPEND_SLASH", True)
+
+    def url(url_path: str) -> str:
+        root = next((r for r in roots if url_path.startswith(r.root_path)), None)
+        if root is None:
+            return ""
+        try:
+            path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
+        except NoReverseMatch:
+            return ""
+        if not append_slash and path != "/":
+            path = path.rstrip("/")
+        return path if single_site else root.root_url + path
+
+    return url
+
+
+def _document(
+    row: dict,
+    knowledge_type: str,
+    url: str,
+    audience: str,
+    related: dict[str, list[_Term]],
+    tags: list[tuple[str, str]],
+    type_text: str,
+    attachments: str,
+) -> dict:
+    body = " ".join(t for t in (stream_text(row["body"]), type_text) if t)
+    vocabulary = []
+    for relation in RELATIONS:  # all names of a relation's terms, name by name
+        terms = related[relation]
+        for position in range(len(RELATIONS[relation][2])):
+            vocabulary += [term.names[position] for term in terms]
+    published = row["published_date"]
     document = {
-        "id": page.pk,
-        "url": page.get_url() or "",
-        "title": page.title,
-        "summary": page.summary,
+        "id": row["pk"],
+        "url": url,
+        "title": row["title"],
+        "summary": row["summary"],
         "body": body,
         "attachments": attachments,
-        "tags_text": " ".join(t.name for t in tags),
+        "tags_text": " ".join(name for name, _slug in tags),
         "vocabulary_text": " ".join(dict.fromkeys(vocabulary)),
-        "language": page.language,
-        S.PUBLISHED_FIELD: page.published_date.isoformat(),
-        S.SORT_TITLE_FIELD: page.title.casefold(),
+        "language": row["language"],
+        S.PUBLISHED_FIELD: published.isoformat(),
+        S.SORT_TITLE_FIELD: row["title"].casefold(),
         S.VISIBILITY_FIELD: audience,
-        "region": sorted(r.code for r in regions),
-        "country": sorted(c.code for c in countries),
-        "topic": sorted(t.code for t in topics),
-        "partner": sorted(p.acronym for p in partners),
+        "region": sorted(t.code for t in related["regions"]),
+        "country": sorted(t.code for t in related["countries"]),
+        "topic": sorted(t.code for t in related["topics"]),
+        "partner": sorted(t.code for t in related["partners"]),
         "type": [knowledge_type],
-        "year": [str(page.published_date.year)],
-        "tag": [t.slug for t in tags],
+        "year": [str(published.year)],
+        "tag": [slug for _name, slug in tags],
     }
     document[S.FINGERPRINT_FIELD] = fingerprint(document)
     return document
 
 
-def _type_text(pages: list[KnowledgePage]) -> dict[int, str]:
+def _tags(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(name, slug) of each page's tags, by slug."""
+    tags: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    rows = KnowledgePageTag.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name", "tag__slug"
+    )
+    for page_id, name, slug in rows:
+        tags[page_id].append((name, slug))
+    return {pk: sorted(pairs, key=lambda pair: pair[1]) for pk, pairs in tags.items()}
+
+
+def _type_text(models: dict[int, type[KnowledgePage]]) -> dict[int, str]:
     """Plain text of each page's type-specific fields: one query per page type."""
     ids_by_model: dict[type, list[int]] = defaultdict(list)
-    for page in pages:
-        ids_by_model[page.content_type.model_class()].append(page.pk)
+    for pk, model in models.items():
+        ids_by_model[model].append(pk)
     text: dict[int, str] = {}
     for model, ids in ids_by_model.items():
         fields = TYPE_TEXT_FIELDS.get(model, ())
@@ -202,19 +336,27 @@ def _type_text(pages: list[KnowledgePage]) -> dict[int, str]:
     return text
 
 
-def _attachment_text(pages: list[KnowledgePage]) -> dict[int, str]:
+def _attachment_text(ids: list[int]) -> dict[int, str]:
     """Title, caption and PDF text of each page's attachments, PDF text cached by file hash."""
-    attachments = [(page.pk, a) for page in pages for a in page.attachments.all()]
+    attachments = list(
+        KnowledgeAttachment.objects.filter(page_id__in=ids)
+        .select_related("document")
+        .order_by("sort_order")
+    )
     if not attachments:
         return {}
-    hashes = {a.document.file_hash for _pk, a in attachments if a.document.file_hash}
+    hashes = {a.document.file_hash for a in attachments if a.document.file_hash}
     cached = dict(
         ExtractedText.objects.filter(file_hash__in=hashes).values_list("file_hash", "text")
     )
     text: dict[int, list[str]] = defaultdict(list)
-    for pk, attachment in attachments:
+    for attachment in attachments:
         document = attachment.document
-        text[pk] += [document.title, attachment.caption, _document_text(document, cached)]
+        text[attachment.page_id] += [
+            document.title,
+            attachment.caption,
+            _document_text(document, cached),
+        ]
     return {pk: " ".join(p for p in parts if p) for pk, parts in text.items()}
 
 
@@ -248,14 +390,3 @@ def _extract_pdf(document) -> str:
         logger.warning("could not extract text from document %s", document.pk, exc_info=True)
         return ""
     return _SPACE.sub(" ", " ".join(parts)).strip()[:MAX_ATTACHMENT_CHARS]
-
-
-def _restricted_paths() -> tuple[str, ...]:
-    return tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
-
-
-def _audience(page: KnowledgePage, restricted: tuple[str, ...]) -> str | None:
-    """page_audience(page), skipping its query for pages with no restricted ancestor."""
-    if not any(page.path.startswith(path) for path in restricted):
-        return "public"
-    return page_audience(page)
