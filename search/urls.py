@@ -3,9 +3,11 @@
 from django.urls import path
 
 from .api import search_api
+from .feeds import search_feed
 from .views import search_page
 
 urlpatterns = [
     path("search/", search_page, name="search"),
+    path("search/feed/", search_feed, name="search-feed"),
     path("api/search/", search_api, name="search-api"),
 ]

@@ -1,0 +1,71 @@
+"""`/search/feed/`: any search as an Atom feed, so a practitioner can follow new items on a
+topic or region in a feed reader. Feed readers carry no session, so a feed always shows the
+public audience, whoever asks."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, time
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .query import FacetVocabulary, ParsedSearch, parse_search_params
+from .service import Result, SearchOutcome, run_search
+
+FEED_SIZE = 30
+
+
+class SearchFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest) -> SearchOutcome:
+        return request.feed_outcome
+
+    def title(self, outcome: SearchOutcome) -> str:
+        chips = ", ".join(f"{c.facet_label}: {c.label}" for c in outcome.chips)
+        words = f"“{outcome.search.text}”" if outcome.search.text else ""
+        return " · ".join(part for part in ("Integrity Commons", words, chips) if part)
+
+    def link(self, outcome: SearchOutcome) -> str:
+        return reverse("search") + outcome.search.querystring(page=1, sort="newest")
+
+    def subtitle(self, outcome: SearchOutcome) -> str:
+        return "The newest knowledge items matching this search."
+
+    def items(self, outcome: SearchOutcome) -> tuple[Result, ...]:
+        return outcome.results
+
+    def item_title(self, item: Result) -> str:
+        return item.title
+
+    def item_description(self, item: Result) -> str:
+        return item.summary
+
+    def item_link(self, item: Result) -> str:
+        return item.url
+
+    def item_pubdate(self, item: Result) -> datetime | None:
+        if item.published is None:
+            return None
+        return datetime.combine(item.published, time(), tzinfo=UTC)
+
+    def item_categories(self, item: Result) -> list[str]:
+        return [item.type_label, *(b.label for b in item.regions + item.topics)]
+
+
+def search_feed(request: HttpRequest) -> HttpResponse:
+    vocabulary = FacetVocabulary()
+    parsed: ParsedSearch = parse_search_params(request.GET, AnonymousUser(), vocabulary)
+    if not parsed.is_valid:
+        messages = "; ".join(m for ms in parsed.errors.values() for m in ms)
+        return HttpResponseBadRequest(f"Invalid search parameters: {messages}")
+    parsed = replace(parsed, sort="newest", page=1, page_size=FEED_SIZE)
+    outcome = run_search(parsed, vocabulary)
+    if outcome.unavailable:
+        response = HttpResponse("Search is temporarily unavailable.", status=503)
+        response["Retry-After"] = "30"
+        return response
+    request.feed_outcome = outcome
+    return SearchFeed()(request)

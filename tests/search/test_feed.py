@@ -1,0 +1,92 @@
+"""/search/feed/: a search as an Atom feed, public items only, newest first."""
+
+import datetime
+from xml.etree import ElementTree
+
+import pytest
+from django.contrib.auth.models import User
+
+from knowledge.audience import members_group, restrict_to_members
+from knowledge.vocabularies import Region, Topic
+from search.engines import get_engine
+from tests.factories import CaseStudyPageFactory, community_for
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def items(site_tree, django_capture_on_commit_callbacks):
+    get_engine().clear()
+    eur, wca = Region.objects.get(code="EUR"), Region.objects.get(code="WCA")
+    topic = Topic.objects.get(code="code-of-conduct")
+    with django_capture_on_commit_callbacks(execute=True):
+        older = CaseStudyPageFactory(
+            parent=community_for(eur),
+            title="Gift register for border officers",
+            summary="Declaring gifts <b>early</b>.",
+            regions=[eur],
+            topics=[topic],
+            published_date=datetime.date(2019, 1, 5),
+        )
+        newer = CaseStudyPageFactory(
+            parent=community_for(eur),
+            title="Code of conduct workshops",
+            regions=[eur],
+            topics=[topic],
+            published_date=datetime.date(2024, 6, 1),
+        )
+        secret = CaseStudyPageFactory(
+            parent=community_for(eur),
+            title="Internal investigation of a gift scheme",
+            regions=[eur],
+            topics=[topic],
+            published_date=datetime.date(2025, 2, 1),
+        )
+        restrict_to_members(secret)
+        CaseStudyPageFactory(
+            parent=community_for(wca),
+            title="Gift policy in West Africa",
+            regions=[wca],
+            topics=[topic],
+        )
+    get_engine().refresh()
+    return older, newer, secret
+
+
+def entries(response):
+    root = ElementTree.fromstring(response.content)
+    return root, [
+        (e.find(f"{ATOM}title").text, e.find(f"{ATOM}link").get("href"))
+        for e in root.iter(f"{ATOM}entry")
+    ]
+
+
+def test_feed_follows_the_search_newest_first_public_only(client, items):
+    older, newer, secret = items
+    member = User.objects.create_user("m", password="x")
+    member.groups.add(members_group())
+    client.force_login(member)  # even a member's feed is the public one
+
+    response = client.get("/search/feed/?region=EUR&topic=code-of-conduct")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root, found = entries(response)
+    assert [title for title, _ in found] == [newer.title, older.title]
+    assert found[0][1] == f"http://testserver{newer.url}"
+    assert "Region: Europe" in root.find(f"{ATOM}title").text
+    assert b"Internal investigation" not in response.content
+    assert b"<b>early" not in response.content  # summaries are escaped text
+
+
+def test_feed_rejects_bad_parameters_clearly(client, items):
+    response = client.get("/search/feed/?q=" + "x" * 5000)
+    assert response.status_code == 400
+    assert b"limit is 500" in response.content
+
+
+def test_search_page_links_its_feed(client, items):
+    html = client.get("/search/?q=gift&region=EUR").content.decode()
+    assert 'type="application/atom+xml"' in html
+    assert "/search/feed/?q=gift&amp;region=EUR" in html
