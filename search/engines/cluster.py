@@ -18,7 +18,13 @@ from django.conf import settings
 from search import schema
 
 from .base import EngineUnavailable, ProgressCallback, SearchEngine, SearchQuery, SearchResults
-from .cluster_documents import alias_name, index_definition, index_pattern, new_index_name
+from .cluster_documents import (
+    SERVING_SETTINGS,
+    alias_name,
+    index_definition,
+    index_pattern,
+    new_index_name,
+)
 from .cluster_queries import build_search, read_results
 from .transports import ClusterClient, ClusterSettings, ElasticsearchClient, OpenSearchClient
 
@@ -76,8 +82,9 @@ class ClusterEngine(SearchEngine):
         ]
 
     def _create_index(self, *, aliased: bool) -> str:
+        """Behind the alias at once, or (for a rebuild) set up for a bulk load."""
         name = new_index_name(self.prefix)
-        body = index_definition(name).to_dict()
+        body = index_definition(name, bulk_load=not aliased).to_dict()
         if aliased:
             body["aliases"] = {self.alias: {}}
         self.client.create_index(name, body)
@@ -87,6 +94,7 @@ class ClusterEngine(SearchEngine):
         new = self._create_index(aliased=False)
         try:
             written = self._write(self._index_actions(documents, new), progress)
+            self.client.put_settings(new, SERVING_SETTINGS)
             self.client.refresh(new)
         except BaseException:
             self.client.delete_indices([new])

@@ -55,11 +55,19 @@ french = analyzer(
 
 
 def _text(field: schema.TextField) -> Text:
+    # Highlighted fields keep each word's offsets in the index, so the highlighter reads
+    # them instead of analysing the stored text of every hit again.
+    options = {"index_options": "offsets"} if field.highlight else {}
     if field.analysis is schema.Analysis.STEMMED:
         return Text(
-            analyzer=folded, fields={"en": Text(analyzer=english), "fr": Text(analyzer=french)}
+            analyzer=folded,
+            fields={
+                "en": Text(analyzer=english, **options),
+                "fr": Text(analyzer=french, **options),
+            },
+            **options,
         )
-    return Text(analyzer=folded)
+    return Text(analyzer=folded, **options)
 
 
 def _document_class() -> type[Document]:
@@ -106,13 +114,23 @@ def index_pattern(prefix: str) -> str:
     return f"{alias_name(prefix)}-*"
 
 
-def index_definition(name: str) -> Index:
-    """Settings, analyzers and mapping of a concrete knowledge index."""
+# A rebuild fills an index nobody searches yet: no periodic refresh (each makes a small
+# segment to merge later) and no replica (copied once at the end instead of indexing twice).
+BULK_LOAD_SETTINGS = {"refresh_interval": "-1", "auto_expand_replicas": "false"}
+# ... and restores the serving settings before its index receives the alias.
+SERVING_SETTINGS = {"refresh_interval": None, "auto_expand_replicas": "0-1"}
+
+
+def index_definition(name: str, *, bulk_load: bool = False) -> Index:
+    """Settings, analyzers and mapping of a concrete knowledge index; `bulk_load` for one a
+    rebuild fills (see BULK_LOAD_SETTINGS)."""
     index = Index(name)
     index.settings(
         number_of_shards=1,  # a small corpus: one shard keeps scores comparable
         auto_expand_replicas="0-1",  # green on one node, a replica when there are two
         max_result_window=schema.MAX_RESULT_WINDOW,
     )
+    if bulk_load:
+        index.settings(**BULK_LOAD_SETTINGS, number_of_replicas=0)
     index.document(KnowledgeDocument)
     return index

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from search.engines.base import SearchQuery
 from search.engines.cluster import OPENSEARCH
-from search.engines.cluster_documents import alias_name, index_definition
+from search.engines.cluster_documents import SERVING_SETTINGS, alias_name, index_definition
 from search.engines.cluster_queries import build_search
 
 RECORDINGS = Path(__file__).with_name("cluster_recordings.json")
@@ -109,7 +109,9 @@ def record(send: Send) -> dict[str, dict]:
     after = first["hits"]["hits"][-1]["sort"]
     ask("fingerprints_2", "POST", f"/{alias_name(PREFIX)}/_search", fingerprint_body(after))
     ask("search_missing_index", "POST", "/recorded-missing/_search", {"size": 0})
-    ask("create_new_index", "PUT", f"/{INDEX}", index_definition(INDEX).to_dict())
+    rebuilt = index_definition(INDEX, bulk_load=True).to_dict()
+    ask("create_new_index", "PUT", f"/{INDEX}", rebuilt)
+    ask("serving_settings", "PUT", f"/{INDEX}/_settings", {"index": SERVING_SETTINGS})
     moves = [
         {"remove": {"index": OLD_INDEX, "alias": alias_name(PREFIX)}},
         {"add": {"index": INDEX, "alias": alias_name(PREFIX)}},

@@ -129,8 +129,12 @@ def test_ensure_index_creates_the_schema_index_behind_the_alias(server, engine):
     for facet in schema.FACETS:
         assert properties[facet.name] == {"type": "keyword"}
     for text in schema.TEXT_FIELDS:
-        subfields = set(properties[text.name].get("fields", {}))
-        assert subfields == ({"en", "fr"} if text.analysis is schema.Analysis.STEMMED else set())
+        subfields = properties[text.name].get("fields", {})
+        stemmed = text.analysis is schema.Analysis.STEMMED
+        assert set(subfields) == ({"en", "fr"} if stemmed else set())
+        # highlighted fields keep offsets, so snippets need no re-analysis of the text
+        offsets = [properties[text.name], *subfields.values()]
+        assert {f.get("index_options") == "offsets" for f in offsets} == {text.highlight}
     assert body["mappings"]["dynamic"] == "strict"
     assert body["settings"]["max_result_window"] == schema.MAX_RESULT_WINDOW
 
@@ -181,6 +185,7 @@ def test_rebuild_fills_a_new_index_then_moves_the_alias_in_one_call(server, engi
     server.routes = [
         ("PUT", f"/{rec.INDEX}", "create_new_index"),
         ("PUT", "/_bulk", "bulk_ok"),
+        ("PUT", f"/{rec.INDEX}/_settings", "serving_settings"),
         ("POST", f"/{rec.INDEX}/_refresh", "refresh"),
         ("GET", alias_listing(), lambda sent: RECORDED[next(listings)]),
         ("POST", "/_aliases", "update_aliases"),
@@ -191,12 +196,19 @@ def test_rebuild_fills_a_new_index_then_moves_the_alias_in_one_call(server, engi
     assert progress == [1, 2, 3, 4]
 
     methods = [m for m, _ in server.paths()]
-    assert methods == ["PUT", "PUT", "POST", "GET", "POST", "GET", "DELETE"]
+    assert methods == ["PUT", "PUT", "PUT", "POST", "GET", "POST", "GET", "DELETE"]
     new = server.received[0].path.lstrip("/")
-    assert "aliases" not in server.received[0].body  # invisible until complete
+    created = server.received[0].body
+    assert "aliases" not in created  # invisible until complete
+    # filled without periodic refreshes or a replica, then set up to serve before the swap
+    assert created["settings"]["refresh_interval"] == "-1"
+    assert created["settings"]["number_of_replicas"] == 0
     assert {a["index"]["_index"] for a in server.received[1].body[::2]} == {new}
-    assert server.received[2].path == f"/{new}/_refresh"
-    swap = server.received[4].body["actions"]
+    serving = server.received[2]
+    assert serving.path == f"/{new}/_settings"
+    assert serving.body["index"] == {"refresh_interval": None, "auto_expand_replicas": "0-1"}
+    assert server.received[3].path == f"/{new}/_refresh"
+    swap = server.received[5].body["actions"]
     assert swap == [
         {"remove": {"index": rec.OLD_INDEX, "alias": ALIAS}},
         {"add": {"index": new, "alias": ALIAS}},
@@ -214,6 +226,21 @@ def test_a_failed_rebuild_deletes_its_half_built_index_and_keeps_the_alias(serve
         engine.rebuild([rec.document(9, unknown_field="x")])
     assert server.received[-1].path == server.received[0].path
     assert "/_aliases" not in [p for _, p in server.paths()]
+
+
+def test_a_rebuild_whose_documents_fail_sends_no_half_batch(server, engine):
+    def documents():
+        yield rec.DOCUMENTS[0]
+        raise RuntimeError("the database went away")
+
+    server.routes = [
+        ("PUT", rf"/{ALIAS}-\d{{20}}", "create_new_index"),
+        ("DELETE", rf"/{ALIAS}-\d{{20}}", "delete_index"),
+    ]
+    with pytest.raises(RuntimeError, match="database went away"):
+        engine.rebuild(documents())
+    assert [m for m, _ in server.paths()] == ["PUT", "DELETE"]  # the gathered chunk is dropped
+    assert server.received[1].path == server.received[0].path
 
 
 # -- reads -----------------------------------------------------------------------------
