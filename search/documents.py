@@ -247,7 +247,7 @@ def _url_builder() -> Callable[[str], str]:
     """url_path -> what `page.get_url()` gives without a request (or "" when the page is not
     routable), with the site roots read once instead of per page. Mirrors Wagtail's
     Page.get_url_parts/get_url for sites without wagtail i18n (knowledge pages override
-    neither); test_indexing compares both."""
+    neither); tests/search/test_document_paths.py compares them."""
     roots = Site.get_site_root_paths()
     single_site = len({root.site_id for root in roots}) == 1
     append_slash = getattr(settings, "WAGTAIL_APPEND_SLASH", True)
