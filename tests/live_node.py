@@ -74,7 +74,8 @@ def start_node(port: int) -> tuple[subprocess.Popen, str]:
             f"bin/search-node --prefetch failed: {prefetch.stderr.strip()[-500:]}",
             skippable=lacking,
         )
-    env = os.environ | {"SEARCH_NODE_PORT": str(port)}
+    # a test session is short: the quick JIT costs less CPU than it saves (search-node/README.md)
+    env = {"SEARCH_NODE_JIT": "quick"} | os.environ | {"SEARCH_NODE_PORT": str(port)}
     process = subprocess.Popen(
         [SEARCH_NODE],
         env=env,
