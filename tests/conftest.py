@@ -30,3 +30,35 @@ def vocabularies(db):
 def site_tree(vocabularies) -> HomePage:
     """Home, six regional communities, partner-studies area and one profile per partner."""
     return ensure_site_tree()
+
+
+CONFORMANCE_ENGINES = {
+    "TestEmbedded": "embedded (tantivy)",
+    "TestOpenSearch": "OpenSearch (live node)",
+    "TestElasticsearch": "Elasticsearch (ELASTICSEARCH_URL)",
+}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per engine saying how the shared conformance suite went on it."""
+    tally: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            parts = getattr(report, "nodeid", "").split("::")
+            if len(parts) < 3 or report.when not in ("call", "setup"):
+                continue
+            if report.when == "setup" and outcome == "passed":
+                continue
+            engine = next(
+                (n for p, n in CONFORMANCE_ENGINES.items() if parts[1].startswith(p)), None
+            )
+            if engine is None:
+                continue
+            counts = tally.setdefault(engine, {})
+            counts[outcome] = counts.get(outcome, 0) + 1
+    if not tally:
+        return
+    terminalreporter.section("engine conformance suite")
+    for engine, counts in tally.items():
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+        terminalreporter.write_line(f"{engine}: {summary}")
