@@ -26,8 +26,12 @@ def _knowledge_in_subtree(page: Page) -> list[int]:
 
 @receiver(page_published)
 def page_was_published(sender, instance, **kwargs):
+    """An item's own document; for a community or profile page, whose new slug or title
+    changes the URLs beneath it, every item in its subtree."""
     if isinstance(instance, KnowledgePage):
         indexing.queue([instance.pk])
+    else:
+        indexing.queue(_knowledge_in_subtree(instance))
 
 
 @receiver(page_unpublished)
