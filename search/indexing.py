@@ -13,7 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from wagtail.models import Page, PageLogEntry
+
+from knowledge.pages import KnowledgePage
 
 from . import engines
 from .documents import build_documents, indexable_pages
@@ -121,3 +125,25 @@ def _record_failure(rows: list[IndexUpdate], exc: Exception) -> None:
         row.attempts += 1
         row.last_error = message
     IndexUpdate.objects.bulk_update(rows, ["attempts", "last_error"])
+
+
+def change_marker() -> int:
+    """The newest page audit-log entry: what happens after it is replayed after a rebuild."""
+    return PageLogEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
+
+
+def replay_changes_since(marker: int) -> int:
+    """Queue every page the audit log shows touched after `marker` (published, unpublished,
+    moved, deleted, privacy changed...) and the items beneath it. A rebuild reads the
+    database while editors keep working; their changes went to the index being replaced, so
+    they are applied again once the new index is live. Returns how many pages were queued."""
+    touched = set(PageLogEntry.objects.filter(pk__gt=marker).values_list("page_id", flat=True))
+    if not touched:
+        return 0
+    page_ids = set(touched)  # deleted pages keep their id in the log: the drain removes them
+    for page in Page.objects.filter(pk__in=touched).exclude(
+        pk__in=KnowledgePage.objects.filter(pk__in=touched).values("pk")
+    ):
+        page_ids.update(KnowledgePage.objects.descendant_of(page).values_list("pk", flat=True))
+    queue(sorted(page_ids))
+    return len(page_ids)

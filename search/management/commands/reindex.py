@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import documents, engines
+from search import documents, engines, indexing
 from search.engines.base import EngineUnavailable
 
 
@@ -45,6 +45,7 @@ class Command(BaseCommand):
             sys.stderr.write(f"\r[{bar}] {done}/{total} items  {done / elapsed:,.0f}/s")
             sys.stderr.flush()
 
+        marker = indexing.change_marker()
         try:
             if reset:
                 engine.clear()
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             raise CommandError(f"Search engine unavailable: {exc}") from exc
         if show:
             sys.stderr.write("\n")
+        if replayed := indexing.replay_changes_since(marker):
+            result = indexing.drain(engine)
+            self.stdout.write(
+                f"Re-applied {replayed} page changes made during the rebuild"
+                + (f" ({result.failed} still queued: {result.error})." if result.failed else ".")
+            )
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
