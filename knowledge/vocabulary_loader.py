@@ -2,8 +2,9 @@
 
 Sources: `vocabulary/regions.csv`, `topics.csv` and `partners.csv` (the programme's reference
 lists); countries from ISO 3166-1 as maintained by pycountry; each country's WCO region from
-`vocabulary/wco_regions.csv`, transcribed from the WCO's published regional membership
-(countries that are not WCO members, and territories, keep no region).
+`vocabulary/wco_regions.csv`, our transcription of the WCO's published regional membership
+(check it against the current list when members join; countries that are not WCO members,
+and territories, keep no region).
 """
 
 import csv

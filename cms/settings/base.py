@@ -147,6 +147,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Integrity Commons <noreply@localhost>")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Review mail goes to the study's regional reviewers (editorial.notifications), not to every
+# superuser as Wagtail does by default.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 LOGGING = {
     "version": 1,

@@ -183,3 +183,13 @@ def test_editor_cannot_delete_a_community(make_user):
         reverse("wagtailadmin_pages:delete", args=(community.pk,))
     )
     assert type(community).objects.filter(pk=community.pk).exists()
+
+
+def test_superusers_are_not_mailed_about_every_submission(make_user, superuser):
+    """Wagtail mails every superuser about submissions by default; here only reviewers."""
+    make_user("editor", "EUR")
+    study = submit_new_study(client_for(make_user("partner", "TI")), ["EUR"])
+    assert study.workflow_in_progress
+    everyone = {to for m in mail.outbox for to in m.to}
+    assert everyone
+    assert superuser.email not in everyone
