@@ -12,12 +12,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
 from knowledge.pages import KnowledgePage
+from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
 
 from . import engines
 from .documents import build_documents, indexable_pages
@@ -27,6 +29,14 @@ from .models import IndexUpdate
 logger = logging.getLogger(__name__)
 
 DRAIN_BATCH = 500
+
+# Which KnowledgePage relation each vocabulary is reached through.
+VOCABULARY_RELATIONS = {
+    Region: "regions",
+    Country: "countries",
+    Topic: "topics",
+    PartnerOrganisation: "partners",
+}
 
 
 def queue(page_ids: Iterable[int], action: str = IndexUpdate.Action.INDEX) -> None:
@@ -127,23 +137,44 @@ def _record_failure(rows: list[IndexUpdate], exc: Exception) -> None:
     IndexUpdate.objects.bulk_update(rows, ["attempts", "last_error"])
 
 
-def change_marker() -> int:
-    """The newest page audit-log entry: what happens after it is replayed after a rebuild."""
-    return PageLogEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
+@dataclass(frozen=True)
+class ChangeMarker:
+    """The newest audit-log entries (pages, snippets) when a rebuild starts."""
+
+    page_log: int
+    model_log: int
 
 
-def replay_changes_since(marker: int) -> int:
+def change_marker() -> ChangeMarker:
+    return ChangeMarker(
+        page_log=PageLogEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0,
+        model_log=ModelLogEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0,
+    )
+
+
+def replay_changes_since(marker: ChangeMarker) -> int:
     """Queue every page the audit log shows touched after `marker` (published, unpublished,
-    moved, deleted, privacy changed...) and the items beneath it. A rebuild reads the
-    database while editors keep working; their changes went to the index being replaced, so
-    they are applied again once the new index is live. Returns how many pages were queued."""
-    touched = set(PageLogEntry.objects.filter(pk__gt=marker).values_list("page_id", flat=True))
-    if not touched:
-        return 0
+    moved, deleted, privacy changed...), the items beneath it, and the items using a
+    vocabulary entry edited since. A rebuild reads the database while editors keep working;
+    their changes went to the index being replaced, so they are applied again once the new
+    index is live. Returns how many pages were queued."""
+    touched = set(
+        PageLogEntry.objects.filter(pk__gt=marker.page_log).values_list("page_id", flat=True)
+    )
     page_ids = set(touched)  # deleted pages keep their id in the log: the drain removes them
     for page in Page.objects.filter(pk__in=touched).exclude(
         pk__in=KnowledgePage.objects.filter(pk__in=touched).values("pk")
     ):
         page_ids.update(KnowledgePage.objects.descendant_of(page).values_list("pk", flat=True))
+    for model, relation in VOCABULARY_RELATIONS.items():
+        edited = ModelLogEntry.objects.filter(
+            pk__gt=marker.model_log, content_type=ContentType.objects.get_for_model(model)
+        ).values_list("object_id", flat=True)
+        if edited := [int(pk) for pk in edited if pk.isdigit()]:
+            page_ids.update(
+                KnowledgePage.objects.filter(**{f"{relation}__in": edited}).values_list(
+                    "pk", flat=True
+                )
+            )
     queue(sorted(page_ids))
     return len(page_ids)

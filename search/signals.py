@@ -12,7 +12,6 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from knowledge.pages import KnowledgePage
-from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
 
 from . import indexing
 from .models import IndexUpdate
@@ -73,25 +72,17 @@ def view_restriction_groups_changed(sender, instance, action, **kwargs):
         _restriction_changed(instance)
 
 
-VOCABULARY_RELATIONS = {
-    Region: "regions",
-    Country: "countries",
-    Topic: "topics",
-    PartnerOrganisation: "partners",
-}
-
-
 def vocabulary_changed(sender, instance, created, **kwargs):
     """A renamed region, country, topic or partner changes the text of every item using it."""
     if created:
         return
-    relation = VOCABULARY_RELATIONS[sender]
+    relation = indexing.VOCABULARY_RELATIONS[sender]
     indexing.queue(
         KnowledgePage.objects.filter(**{relation: instance}).values_list("pk", flat=True)
     )
 
 
-for vocabulary in VOCABULARY_RELATIONS:
+for vocabulary in indexing.VOCABULARY_RELATIONS:
     post_save.connect(vocabulary_changed, sender=vocabulary, dispatch_uid=f"search-{vocabulary}")
 
 

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from wagtail.log_actions import log
 
 from knowledge.vocabularies import Region
 from search import documents
@@ -45,3 +46,31 @@ def test_changes_published_mid_rebuild_are_reapplied_after_the_switch(
     check = io.StringIO()
     call_command("search_check", stdout=check)
     assert "match" in check.getvalue().lower()
+
+
+def test_vocabulary_renamed_in_the_admin_mid_rebuild_is_reapplied(
+    site_tree, embedded_engine, monkeypatch, django_capture_on_commit_callbacks
+):
+    eur = Region.objects.get(code="EUR")
+    pages = [
+        CaseStudyPageFactory(parent=community_for(eur), regions=[eur], title=f"Quokka {n}")
+        for n in range(3)
+    ]
+    build = documents.iter_documents
+
+    def build_while_the_secretariat_renames(queryset=None, batch_size=documents.BATCH_SIZE):
+        for n, document in enumerate(build(queryset, batch_size=batch_size)):
+            if n == 1:  # the snippet edit view saves and logs, as here
+                with django_capture_on_commit_callbacks(execute=True):
+                    eur.name = "Europe and the Caucasus"
+                    eur.save()
+                    log(instance=eur, action="wagtail.edit")
+            yield document
+
+    monkeypatch.setattr(documents, "iter_documents", build_while_the_secretariat_renames)
+    call_command("reindex", "--batch-size", "1", stdout=io.StringIO(), stderr=io.StringIO())
+    monkeypatch.setattr(documents, "iter_documents", build)
+
+    embedded_engine.refresh()
+    found = {h.id for h in embedded_engine.search(SearchQuery(text="caucasus")).hits}
+    assert found == {p.pk for p in pages}
