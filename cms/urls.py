@@ -1,16 +1,30 @@
-"""URL map: admin, documents, log in/out, search (page and API), then Wagtail's pages."""
+"""URL map: admin, documents, log in/out, search (page and API), then Wagtail's pages.
+
+Documents are only ever served by Wagtail's serve view (the `before_serve_document` hook in
+knowledge decides who may have one), never from MEDIA_ROOT.
+"""
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve
+
+# Whether a document may be served depends on who asks (editors fetch unpublished
+# attachments at the same URL), so no shared cache may keep one.
+private_document = cache_control(private=True)
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    re_path(r"^documents/(\d+)/(.*)$", private_document(serve.serve), name="wagtaildocs_serve"),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        serve.authenticate_with_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("search.urls")),
 ]
@@ -20,6 +34,9 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Image renditions only, for the admin's image library; documents never (see above).
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
+    )
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -3,7 +3,9 @@
 For every group the matrix defines, the group's model permissions, page permissions and
 collection permissions are made EXACTLY what the matrix says: missing ones are added, ones the
 matrix no longer grants are removed. Collections and the partner review workflow are created
-or updated the same way. Running it twice leaves the same state.
+or updated the same way. Each region and partner collection gets its "Members only" child,
+restricted to the Members group and to the groups that manage that collection (and, for a
+partner, the regional editors who review its studies). Running it twice leaves the same state.
 """
 
 import secrets
@@ -14,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import (
     Collection,
+    CollectionViewRestriction,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
@@ -22,6 +25,13 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from knowledge.audience import members_group
+from knowledge.document_collections import (
+    ensure_collection,
+    ensure_members_collection,
+    partner_collection_name,
+    region_collection_name,
+)
 from knowledge.pages import CommunityPage, PartnerProfilePage, PartnerStudiesIndexPage
 from knowledge.site_tree import ensure_site_tree
 from knowledge.vocabularies import PartnerOrganisation, Region
@@ -32,8 +42,6 @@ from .roles import (
     RETIRED_GROUP_NAMES,
     ROLES,
     Role,
-    partner_collection_name,
-    region_collection_name,
 )
 
 REVIEW_WORKFLOW_NAME = "Partner study review"
@@ -83,11 +91,6 @@ class _Permissions:
         return self.ids(f"wagtailcore.{a}_page" for a in actions)
 
 
-def _ensure_collection(name: str, root: Collection) -> Collection:
-    existing = root.get_children().filter(name=name).first()
-    return existing or root.add_child(instance=Collection(name=name))
-
-
 def expand_roles() -> list[Grant]:
     """The matrix resolved against the current regions, partners, pages and collections."""
     home = ensure_site_tree()
@@ -107,7 +110,7 @@ def expand_roles() -> list[Grant]:
                         role,
                         role.group_name.format(code=region.code),
                         communities[region.pk],
-                        _ensure_collection(region_collection_name(region.code), root_collection),
+                        ensure_collection(region_collection_name(region.code), root_collection),
                         region.code,
                     )
                 )
@@ -118,7 +121,7 @@ def expand_roles() -> list[Grant]:
                         role,
                         role.group_name.format(code=partner.acronym),
                         profiles[partner.pk],
-                        _ensure_collection(
+                        ensure_collection(
                             partner_collection_name(partner.acronym), root_collection
                         ),
                         partner.acronym,
@@ -174,6 +177,28 @@ def _apply_grant(grant: Grant, perms: _Permissions, report: SetupReport) -> Grou
     report.removed += removed
     report.groups.append(group.name)
     return group
+
+
+def _restrict_members_collections(grants: list[Grant], groups: dict[str, Group]) -> None:
+    """Who may open a "Members only" collection: Members, the groups granted on its parent or
+    on an ancestor (the Secretariat's root), and for a partner the regional reviewers."""
+    reviewers = [groups[g.group_name] for g in grants if g.role.scope == "region"]
+    for grant in grants:
+        if grant.role.scope not in ("region", "partner"):
+            continue
+        base = grant.collection
+        managers = {
+            groups[g.group_name]
+            for g in grants
+            if g.collection is not None
+            and (g.collection.pk == base.pk or base.is_descendant_of(g.collection))
+        }
+        if grant.role.scope == "partner":
+            managers.update(reviewers)
+        members = ensure_members_collection(base)
+        for restriction in members.view_restrictions.all():
+            if restriction.restriction_type == CollectionViewRestriction.GROUPS:
+                restriction.groups.set([members_group(), *managers])
 
 
 def _retire_starter_groups(report: SetupReport) -> None:
@@ -235,8 +260,8 @@ def setup_roles(demo_accounts: bool = False) -> SetupReport:
     report = SetupReport()
     perms = _Permissions()
     grants = expand_roles()
-    for grant in grants:
-        _apply_grant(grant, perms, report)
+    groups = {grant.group_name: _apply_grant(grant, perms, report) for grant in grants}
+    _restrict_members_collections(grants, groups)
     _retire_starter_groups(report)
     ensure_review_workflow()
     if demo_accounts:

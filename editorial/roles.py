@@ -136,14 +136,6 @@ def partner_group_name(acronym: str) -> str:
     return PARTNER_CONTRIBUTOR.group_name.format(code=acronym)
 
 
-def region_collection_name(region_code: str) -> str:
-    return f"Region {region_code}"
-
-
-def partner_collection_name(acronym: str) -> str:
-    return f"Partner {acronym}"
-
-
 # Demo accounts (`setup_roles --demo-accounts`): username → (role key, scope code or "").
 DEMO_ACCOUNTS: dict[str, tuple[str, str]] = {
     "secretariat": ("secretariat", ""),

@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.utils.file import hash_filelike
 
 from .audience import lift_members_restriction, page_audience, restrict_to_members
+from .document_collections import audience_collection, home_collection
 from .pages import (
     KNOWLEDGE_TYPES,
     CommunityPage,
@@ -439,8 +440,17 @@ class _Writer:
         page.tags.set(item.tags)
         if item.contributing_partner:
             page.contributing_partner = self.vocab.partners[item.contributing_partner]
+        if item.attachments:
+            members_only = (
+                item.members_only
+                if item.members_only is not None
+                else page.pk is not None and page_audience(page) == "members"
+            )
+            collection = audience_collection(home_collection(self.parent_for(item)), members_only)
         page.attachments = [
-            KnowledgeAttachment(document=_document_for(path), caption=title, sort_order=i)
+            KnowledgeAttachment(
+                document=_document_for(path, collection), caption=title, sort_order=i
+            )
             for i, (path, title) in enumerate(item.attachments)
         ]
 
@@ -475,15 +485,19 @@ class _Writer:
         return outcome
 
 
-def _document_for(path: Path):
-    """The Wagtail document with this file's content, uploaded once and reused after."""
+def _document_for(path: Path, collection):
+    """The Wagtail document with this file's content, uploaded once (into the collection of
+    the item's audience) and reused after; publishing moves a reused one where it belongs
+    (knowledge.document_collections)."""
     Document = get_document_model()
     with path.open("rb") as handle:
         digest = hash_filelike(handle)
     existing = Document.objects.filter(file_hash=digest).first()
     if existing:
         return existing
-    document = Document(title=path.stem.replace("-", " ").replace("_", " ").capitalize())
+    document = Document(
+        title=path.stem.replace("-", " ").replace("_", " ").capitalize(), collection=collection
+    )
     with path.open("rb") as handle:
         document.file.save(path.name, File(handle), save=False)
         document._set_document_file_metadata()

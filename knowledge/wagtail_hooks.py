@@ -1,8 +1,13 @@
-"""Admin registration: the four reference vocabularies as snippets under one menu."""
+"""Admin registration: the four reference vocabularies as snippets under one menu; who may
+fetch a document."""
 
+from django.http import Http404
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.wagtail_hooks import require_wagtail_login
 
+from .document_access import Access, document_access
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
 
 
@@ -61,3 +66,15 @@ class VocabulariesViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(VocabulariesViewSetGroup)
+
+
+@hooks.register("before_serve_document", order=-10)
+def check_document_access(document, request):
+    """Runs before Wagtail's collection view-restriction check, so a document nobody may see
+    answers 404 rather than a login page that would confirm it exists."""
+    access = document_access(document, request)
+    if access is Access.LOGIN:
+        return require_wagtail_login(next=request.get_full_path())
+    if access is Access.NOT_FOUND:
+        raise Http404("No such document.")
+    return None

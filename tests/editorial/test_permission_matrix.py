@@ -13,7 +13,7 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from editorial.roles import partner_collection_name, region_collection_name
+from knowledge.document_collections import partner_collection_name, region_collection_name
 from knowledge.pages import CaseStudyPage, CommunityPage, PartnerProfilePage, PartnerStudyPage
 from knowledge.vocabularies import PartnerOrganisation, Region, Topic
 from tests.editorial.helpers import add_url, admin_form, client_for, edit_url, post_form
