@@ -17,13 +17,17 @@ from wagtail.models import Collection
 
 import cms.urls
 from editorial.role_setup import setup_roles
-from editorial.roles import SECRETARIAT_GROUP_NAME, editor_group_name
+from editorial.roles import SECRETARIAT_GROUP_NAME, editor_group_name, partner_group_name
 from knowledge.audience import MEMBERS_GROUP_NAME, members_group, restrict_to_members
-from knowledge.document_collections import MEMBERS_COLLECTION_NAME, region_collection_name
+from knowledge.document_collections import (
+    MEMBERS_COLLECTION_NAME,
+    partner_collection_name,
+    region_collection_name,
+)
 from knowledge.pages import KnowledgeAttachment, KnowledgePage
-from knowledge.vocabularies import Region, Topic
+from knowledge.vocabularies import PartnerOrganisation, Region, Topic
 from search.engines import get_engine
-from tests.factories import CaseStudyPageFactory, community_for
+from tests.factories import CaseStudyPageFactory, PartnerStudyPageFactory, community_for
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +308,25 @@ def test_member_only_attachment_text_stays_out_of_public_search(
 
     assert total(clients["anonymous"]) == 0
     assert total(clients["member"]) == 1
+
+
+def test_reviewers_of_a_submission_fetch_its_attachments(clients):
+    ti = PartnerOrganisation.objects.get(acronym="TI")
+    eur = Region.objects.get(code="EUR")
+    contributor = get_user_model().objects.create(username="ti")
+    contributor.groups.add(Group.objects.get(name=partner_group_name("TI")))
+    document = _document("Draft study", Collection.objects.get(name=partner_collection_name("TI")))
+    study = PartnerStudyPageFactory(
+        contributing_partner=ti, regions=[eur], topics=[Topic.objects.first()], publish=False
+    )
+    study.attachments = [KnowledgeAttachment(document=document)]
+    study.save()
+    study.save_revision(user=contributor)  # what "Submit for moderation" submits
+    study.get_workflow().start(study, contributor)
+    assert statuses(clients, document) == {
+        "anonymous": 404,
+        "member": 404,
+        "editor": 200,  # reviews studies covering EUR
+        "other editor": 404,
+        "secretariat": 200,
+    }
