@@ -11,6 +11,7 @@ from knowledge.pages import HomePage
 from knowledge.site_tree import ensure_site_tree
 from knowledge.vocabularies import Region
 from knowledge.vocabulary_loader import load_vocabularies
+from search.engines import get_engine
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,16 @@ def vocabularies(db):
 def site_tree(vocabularies) -> HomePage:
     """Home, six regional communities, partner-studies area and one profile per partner."""
     return ensure_site_tree()
+
+
+@pytest.fixture
+def empty_index():
+    """The configured engine with a new, empty index. Created explicitly, as `reindex` does:
+    engines never create a missing index on a search or a write."""
+    engine = get_engine()
+    engine.clear()
+    engine.ensure_index()
+    return engine
 
 
 CONFORMANCE_ENGINES = {

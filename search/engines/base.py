@@ -6,6 +6,7 @@ conformance suite (tests/search/conformance.py).
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,9 +14,19 @@ from datetime import date
 
 from search.schema import Facet
 
+logger = logging.getLogger(__name__)
+
 
 class EngineUnavailable(Exception):
     """The engine cannot be reached or refused the request; the caller keeps the update."""
+
+
+class IndexMissing(EngineUnavailable):
+    """The engine answers but its index is gone. An outage, not an empty index: searches get
+    503 and updates stay queued until `manage.py reindex` builds the index again."""
+
+    def __init__(self, where: str):
+        super().__init__(f"search index missing at {where}; run manage.py reindex")
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,10 @@ class SearchEngine(ABC):
 
     @abstractmethod
     def ensure_index(self) -> None:
-        """Create the index (and alias) if missing; leave an existing one alone."""
+        """Create the index (and alias) if missing; leave an existing one alone.
+
+        With `rebuild` the only way an index comes to exist: searches and writes on a missing
+        index raise IndexMissing rather than create an empty one that would hide the loss."""
 
     @abstractmethod
     def index_documents(self, documents: Iterable[dict]) -> int:
@@ -125,3 +139,16 @@ class SearchEngine(ABC):
     def ping(self) -> bool:
         """True when the engine answers."""
         return True
+
+    _missing_logged = False
+
+    def _index_missing(self, where: str) -> IndexMissing:
+        """The error for a missing index, logged once per outage (each request still fails)."""
+        error = IndexMissing(where)
+        if not self._missing_logged:
+            logger.error("%s engine: %s", self.name, error)
+            self._missing_logged = True
+        return error
+
+    def _index_found(self) -> None:
+        self._missing_logged = False  # the next loss is a new outage, logged again

@@ -119,25 +119,40 @@ class ClusterEngine(SearchEngine):
     # -- documents -------------------------------------------------------------------
 
     def index_documents(self, documents: Iterable[dict]) -> int:
-        self.ensure_index()
-        return self._write(self._index_actions(documents, self.alias))
+        self._require_alias()
+        return self._write(self._index_actions(documents, self.alias), to_alias=True)
 
     def delete_documents(self, ids: Iterable[int]) -> None:
+        self._require_alias()
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": str(i)} for i in ids)
-        self._write(actions)
+        self._write(actions, to_alias=True)
+
+    def _require_alias(self) -> None:
+        """Updates go only to the live alias. Were it gone, the server would take a write to
+        its name for a new index with guessed mappings: the update must stay queued instead."""
+        if not self._alias_targets():
+            raise self._index_missing(self.alias)
+        self._index_found()
 
     @staticmethod
     def _index_actions(documents: Iterable[dict], index: str) -> Iterator[dict]:
         for document in documents:
             yield {"_index": index, "_id": str(document["id"]), "_source": document}
 
-    def _write(self, actions: Iterable[dict], progress: ProgressCallback | None = None) -> int:
-        """Bulk-send actions; any rejected item raises (the outbox keeps the update)."""
+    def _write(
+        self,
+        actions: Iterable[dict],
+        progress: ProgressCallback | None = None,
+        *,
+        to_alias: bool = False,
+    ) -> int:
+        """Bulk-send actions; any rejected item raises (the outbox keeps the update).
+        `to_alias`: the server refuses them should the alias vanish meanwhile."""
         written = 0
-        for item in self.client.bulk(actions):
+        for item in self.client.bulk(actions, require_alias=to_alias):
             ((operation, result),) = item.items()
-            if operation == "delete" and result.get("status") == 404:
-                continue
+            if operation == "delete" and result.get("result") == "not_found":
+                continue  # an unknown id; a missing index (404 too) carries an error
             if result.get("error"):
                 raise EngineUnavailable(
                     f"{self.name} rejected {operation} {result.get('_id')}: {result['error']}"
@@ -151,7 +166,15 @@ class ClusterEngine(SearchEngine):
 
     def search(self, query: SearchQuery) -> SearchResults:
         search = build_search(query, self.dialect.highlight_limit_key)
-        return read_results(query, search, self.client.search(self.alias, search.to_dict()))
+        return read_results(query, search, self._search(search.to_dict()))
+
+    def _search(self, body: dict) -> dict:
+        """The alias's answer; a missing alias is an outage (503), never an empty result."""
+        raw = self.client.search(self.alias, body)
+        if raw is None:
+            raise self._index_missing(self.alias)
+        self._index_found()
+        return raw
 
     def fingerprints(self) -> dict[int, str]:
         self.refresh()  # an audit must see every write made so far
@@ -163,8 +186,7 @@ class ClusterEngine(SearchEngine):
             "query": {"match_all": {}},
         }
         while True:
-            raw = self.client.search(self.alias, body)
-            hits = raw["hits"]["hits"] if raw else []
+            hits = self._search(body)["hits"]["hits"]
             for hit in hits:
                 found[int(hit["_source"]["id"])] = hit["_source"].get(schema.FINGERPRINT_FIELD, "")
             if len(hits) < FINGERPRINT_PAGE:

@@ -155,10 +155,8 @@ def build_search(query: SearchQuery, highlight_limit_key: str) -> Search:
     return search
 
 
-def read_results(query: SearchQuery, search: Search, raw: dict | None) -> SearchResults:
+def read_results(query: SearchQuery, search: Search, raw: dict) -> SearchResults:
     """Turn the server's JSON (wrapped in dsl's Response) into SearchResults."""
-    if raw is None:  # no index yet: nothing has been indexed
-        return SearchResults(total=0, hits=(), facets=_facets(query, {}))
     response = Response(search, raw)
     counted = {
         facet.name: {

@@ -154,23 +154,30 @@ class EmbeddedEngine(SearchEngine):
         tmp.write_text(generation)
         os.replace(tmp, self.path / POINTER)
 
-    def _index(self) -> tantivy.Index:
-        """The live generation's index, reopened when another process switched it."""
+    def _live_generation(self) -> str | None:
+        """The generation `CURRENT` names, if its directory is there."""
         generation = self._current_generation()
+        return generation if generation and (self.path / generation).is_dir() else None
+
+    def _index(self) -> tantivy.Index:
+        """The live generation's index, reopened when another process switched it. Never
+        created here: a deleted index folder is an outage until `reindex`, not an empty index."""
+        generation = self._live_generation()
         if generation is None:
-            self.ensure_index()
-            generation = self._current_generation()
+            self._opened = None
+            raise self._index_missing(str(self.path))
         if self._opened is None or self._opened[0] != generation:
             try:
                 index = self._open(tantivy.Index.open(str(self.path / generation)))
             except (OSError, ValueError) as exc:
                 raise EngineUnavailable(f"cannot open search index {generation}: {exc}") from exc
             self._opened = (generation, index)
+        self._index_found()
         return self._opened[1]
 
     def ensure_index(self) -> None:
         with self._lock:
-            if self._current_generation() and (self.path / self._current_generation()).is_dir():
+            if self._live_generation():
                 return
             self.path.mkdir(parents=True, exist_ok=True)
             generation, index = self._new_generation()

@@ -47,8 +47,9 @@ class ClusterClient(Protocol):
     def search(self, index: str, body: dict) -> dict | None:
         """The raw response, or None when `index` does not exist."""
 
-    def bulk(self, actions: Iterable[dict]) -> Iterator[dict]:
-        """Send helper-style actions in chunks; yield each item's result."""
+    def bulk(self, actions: Iterable[dict], require_alias: bool = False) -> Iterator[dict]:
+        """Send helper-style actions in chunks; yield each item's result. `require_alias`:
+        the server refuses items whose `_index` is not an alias (rather than create one)."""
 
     def create_index(self, name: str, body: dict) -> None: ...
 
@@ -92,7 +93,7 @@ class _LibraryClient:
             except self.not_found:
                 return None
 
-    def bulk(self, actions: Iterable[dict]) -> Iterator[dict]:
+    def bulk(self, actions: Iterable[dict], require_alias: bool = False) -> Iterator[dict]:
         """Pipelined: the caller's thread iterates `actions` (building documents, often from
         the database, which must stay in the caller's thread) while one sending thread
         serialises and sends the previous chunk and the server indexes it. Stopping early
@@ -117,6 +118,7 @@ class _LibraryClient:
                         raise_on_error=False,
                         raise_on_exception=True,
                         **self.bulk_options,
+                        **({"require_alias": True} if require_alias else {}),
                     ):
                         results.put(item)
             except BaseException as exc:  # handed to the caller's thread

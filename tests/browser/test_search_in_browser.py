@@ -46,9 +46,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def world(restored_db, site_tree, django_capture_on_commit_callbacks) -> Iterator[None]:
+def world(
+    restored_db, site_tree, empty_index, django_capture_on_commit_callbacks
+) -> Iterator[None]:
     """Two items about bribery (Europe, Americas) and one unrelated, published and indexed."""
-    get_engine().clear()
     eur, amc, esa = (Region.objects.get(code=c) for c in ("EUR", "AMC", "ESA"))
     hr = Topic.objects.get(code="human-resources")
     with django_capture_on_commit_callbacks(execute=True):

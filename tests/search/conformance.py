@@ -37,8 +37,9 @@ from knowledge.site_tree import ensure_site_tree
 from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
 from knowledge.vocabulary_loader import load_vocabularies
 from search import schema as S
+from search import service
 from search.documents import iter_documents
-from search.engines.base import EngineUnavailable, SearchEngine, SearchQuery
+from search.engines.base import EngineUnavailable, IndexMissing, SearchEngine, SearchQuery
 from search.models import IndexUpdate
 from tests.factories import (
     CaseStudyPageFactory,
@@ -652,6 +653,26 @@ class PipelineConformance:
         with live.commit():
             region.save()
         assert live.ids("caucasus") == [page.pk]
+
+    def test_a_deleted_index_is_an_outage_until_reindex(self, engine, live, client, monkeypatch):
+        page = self.make(live, title="Quokka survey")
+        engine.clear()  # the index (the alias, the folder) is deleted behind the site's back
+        monkeypatch.setattr(service, "get_engine", lambda: engine)
+        response = client.get("/api/search/", {"q": "quokka"})
+        assert response.status_code == 503 and response["Retry-After"]
+        with pytest.raises(IndexMissing, match="run manage.py reindex"):
+            engine.fingerprints()
+        page.title = "Wombat survey"
+        with live.commit():  # publishing succeeds; the drain fails and keeps the update
+            page.save_revision().publish()
+        assert [row.page_id for row in IndexUpdate.objects.all()] == [page.pk]
+        with pytest.raises(IndexMissing):  # neither the search nor the drain made an index
+            engine.search(SearchQuery(text="wombat"))
+
+        call_command("reindex", "--no-progress", stdout=io.StringIO())
+        assert IndexUpdate.objects.count() == 0
+        assert live.ids("wombat") == [page.pk]
+        assert client.get("/api/search/", {"q": "wombat"}).json()["total"] == 1
 
     def test_engine_outage_loses_nothing(self, engine, live, monkeypatch):
         monkeypatch.setattr(search.engines, "get_engine", lambda: FailingEngine(engine))

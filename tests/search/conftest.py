@@ -9,5 +9,6 @@ from search.engines.embedded import EmbeddedEngine
 @pytest.fixture
 def embedded_engine(tmp_path, monkeypatch):
     engine = EmbeddedEngine(tmp_path / "index")
+    engine.ensure_index()  # as `reindex` would: engines never create one on their own
     monkeypatch.setattr(search.engines, "get_engine", lambda: engine)
     return engine

@@ -132,6 +132,7 @@ def test_engine_down_publishing_succeeds_quickly_and_nothing_is_lost(
     """Publish 100 pages through the real pipeline (signals, outbox, drain task) while the
     engine's port is closed, then bring it back, drain, and audit."""
     prefix = test_prefix()
+    OpenSearchEngine.connect(ClusterSettings(opensearch_url), prefix).ensure_index()  # the site's
     settings.SEARCH_ENGINE = "opensearch"
     settings.SEARCH_INDEX_PREFIX = prefix
     settings.OPENSEARCH_URL = f"http://127.0.0.1:{live_node.free_port()}"  # nothing listens

@@ -19,7 +19,7 @@ from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
 from elastic_transport._node import NodeApiResponse
 
 from search import schema
-from search.engines.base import EngineUnavailable, SearchQuery
+from search.engines.base import EngineUnavailable, IndexMissing, SearchQuery
 from search.engines.cluster import OPENSEARCH, ElasticsearchEngine
 from search.engines.cluster_queries import build_search
 from search.engines.transports import ClusterSettings, ElasticsearchClient
@@ -157,6 +157,8 @@ def test_index_documents_sends_one_bulk_to_the_alias(server, engine):
     actions, sources = bulk.body[::2], bulk.body[1::2]
     assert actions == [{"index": {"_index": ALIAS, "_id": str(d["id"])}} for d in rec.DOCUMENTS]
     assert sources == rec.DOCUMENTS
+    # should the alias vanish after the check, the server refuses rather than creating an index
+    assert bulk.params["require_alias"] == ["true"]
 
 
 def test_a_rejected_document_raises_unavailable_so_the_outbox_keeps_it(server, engine):
@@ -170,9 +172,12 @@ def test_deleting_unknown_ids_is_not_an_error(server, engine):
         "body": RECORDED["bulk_mixed"]["body"]
         | {"items": RECORDED["bulk_mixed"]["body"]["items"][1:]}
     }
-    server.routes = [("PUT", "/_bulk", lambda sent: answer)]
+    server.routes = [
+        ("GET", alias_listing(), "aliases_one"),
+        ("PUT", "/_bulk", lambda sent: answer),
+    ]
     engine.delete_documents([404, 2])
-    assert server.received[0].body == [
+    assert server.received[-1].body == [
         {"delete": {"_index": ALIAS, "_id": "404"}},
         {"delete": {"_index": ALIAS, "_id": "2"}},
     ]
@@ -204,6 +209,7 @@ def test_rebuild_fills_a_new_index_then_moves_the_alias_in_one_call(server, engi
     assert created["settings"]["refresh_interval"] == "-1"
     assert created["settings"]["number_of_replicas"] == 0
     assert {a["index"]["_index"] for a in server.received[1].body[::2]} == {new}
+    assert "require_alias" not in server.received[1].params  # the new index has no alias yet
     serving = server.received[2]
     assert serving.path == f"/{new}/_settings"
     assert serving.body["index"] == {"refresh_interval": None, "auto_expand_replicas": "0-1"}
@@ -332,10 +338,40 @@ def test_sorts(server, engine, sort, first_key):
     assert server.received[0].body["sort"][0] == first_key
 
 
-def test_search_before_anything_was_indexed_is_empty(server, engine):
-    server.routes = [("POST", f"/{ALIAS}/_search", "search_missing_index")]
-    results = engine.search(SearchQuery(text="integrity"))
-    assert results.total == 0 and results.hits == ()
+def test_a_missing_alias_is_an_outage_not_an_empty_index(server, engine):
+    server.routes = [
+        ("POST", f"/{ALIAS}/_search", "search_missing_index"),
+        ("POST", f"/{ALIAS}/_refresh", "search_missing_index"),
+        ("GET", alias_listing(), "aliases_none"),
+    ]
+    with pytest.raises(IndexMissing, match=f"{ALIAS}; run manage.py reindex"):
+        engine.search(SearchQuery(text="integrity"))
+    with pytest.raises(IndexMissing):
+        engine.fingerprints()
+    with pytest.raises(IndexMissing):
+        engine.index_documents(rec.DOCUMENTS)
+    with pytest.raises(IndexMissing):
+        engine.delete_documents([1])
+    # nothing was written, and no index created: only `reindex` makes one
+    assert {method for method, _ in server.paths()} == {"POST", "GET"}
+    assert "/_bulk" not in [path for _, path in server.paths()]
+
+
+def test_a_delete_refused_for_a_vanished_index_keeps_the_update(server, engine):
+    missing = RECORDED["search_missing_index"]["body"]["error"]
+    answer = {
+        "status": 200,
+        "body": {
+            "errors": True,
+            "items": [{"delete": {"_id": "2", "status": 404, "error": missing}}],
+        },
+    }
+    server.routes = [
+        ("GET", alias_listing(), "aliases_one"),
+        ("PUT", "/_bulk", lambda sent: answer),
+    ]
+    with pytest.raises(EngineUnavailable, match="index_not_found_exception"):
+        engine.delete_documents([2])
 
 
 def test_fingerprints_page_with_search_after(server, engine, monkeypatch):

@@ -3,16 +3,16 @@
 import pytest
 
 from knowledge.vocabularies import Region, Topic
-from search.engines import get_engine
 from search.engines.base import SearchQuery
 from tests.factories import CaseStudyPageFactory, community_for
 
 pytestmark = pytest.mark.django_db
 
 
-def test_new_community_slug_reaches_the_indexed_urls(site_tree, django_capture_on_commit_callbacks):
-    engine = get_engine()
-    engine.clear()
+def test_new_community_slug_reaches_the_indexed_urls(
+    site_tree, empty_index, django_capture_on_commit_callbacks
+):
+    engine = empty_index
     eur = Region.objects.get(code="EUR")
     community = community_for(eur)
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,8 +16,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def items(site_tree, django_capture_on_commit_callbacks):
-    get_engine().clear()
+def items(site_tree, empty_index, django_capture_on_commit_callbacks):
     eur, wca = Region.objects.get(code="EUR"), Region.objects.get(code="WCA")
     topic = Topic.objects.get(code="code-of-conduct")
     with django_capture_on_commit_callbacks(execute=True):

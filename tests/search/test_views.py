@@ -25,10 +25,9 @@ SEARCH = "/search/"
 
 
 @pytest.fixture
-def world(site_tree, django_capture_on_commit_callbacks):
+def world(site_tree, empty_index, django_capture_on_commit_callbacks):
     """Five items published through the signal pipeline (on-commit drain, immediate task
     backend): three public, one members-only, one never-published draft."""
-    get_engine().clear()
     eur, amc, esa = (Region.objects.get(code=c) for c in ("EUR", "AMC", "ESA"))
     automation, hr = (Topic.objects.get(code=c) for c in ("automation", "human-resources"))
     ti = PartnerOrganisation.objects.get(acronym="TI")

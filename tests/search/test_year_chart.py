@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def items_by_year(site_tree, django_capture_on_commit_callbacks):
-    get_engine().clear()
+def items_by_year(site_tree, empty_index, django_capture_on_commit_callbacks):
     eur = Region.objects.get(code="EUR")
     topic = Topic.objects.get(code="automation")
     with django_capture_on_commit_callbacks(execute=True):

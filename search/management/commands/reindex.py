@@ -56,11 +56,14 @@ class Command(BaseCommand):
             raise CommandError(f"Search engine unavailable: {exc}") from exc
         if show:
             sys.stderr.write("\n")
-        if replayed := indexing.replay_changes_since(marker):
-            result = indexing.drain(engine)
+        replayed = indexing.replay_changes_since(marker)
+        # Also the updates queued before: kept while the index was missing or the engine down.
+        result = indexing.drain(engine)
+        if replayed or result.indexed or result.deleted or result.failed:
             self.stdout.write(
-                f"Re-applied {replayed} page changes made during the rebuild"
-                + (f" ({result.failed} still queued: {result.error})." if result.failed else ".")
+                f"Re-applied {result.indexed + result.deleted} queued updates "
+                f"({replayed} pages changed during the rebuild)"
+                + (f"; {result.failed} still queued: {result.error}." if result.failed else ".")
             )
         elapsed = time.monotonic() - started
         self.stdout.write(
