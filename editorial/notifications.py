@@ -44,7 +44,9 @@ class QueuedEmailMixin:
         for recipient in recipients:
             context["user"] = recipient
             with override(recipient.wagtail_userprofile.get_preferred_language()):
-                subject = render_to_string(template_set["subject"], context).strip()
+                # One line: a title holding CR/LF (an import can carry one) would make the
+                # mail fail at delivery (Django refuses multi-line headers) and be lost.
+                subject = " ".join(render_to_string(template_set["subject"], context).split())
                 body = render_to_string(template_set["text"], context).strip()
             try:
                 deliver_email.enqueue(subject, body, recipient.email)

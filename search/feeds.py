@@ -1,24 +1,38 @@
 """`/search/feed/`: any search as an Atom feed, so a practitioner can follow new items on a
 topic or region in a feed reader. Feed readers carry no session, so a feed always shows the
-public audience, whoever asks."""
+public audience, whoever asks.
+
+Summaries are plain text and go out as Atom `type="text"` (Django writes `type="html"`, which
+would make a reader render a summary's `<img onerror=…>` as markup). Errors are plain text.
+"""
 
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .query import FacetVocabulary, ParsedSearch, parse_search_params
+from .query import FacetVocabulary, ParsedSearch, normalise_text, parse_search_params
 from .service import Result, SearchOutcome, run_search
 
 FEED_SIZE = 30
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are text, not HTML."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class SearchFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
 
     def get_object(self, request: HttpRequest) -> SearchOutcome:
         return request.feed_outcome
@@ -37,11 +51,13 @@ class SearchFeed(Feed):
     def items(self, outcome: SearchOutcome) -> tuple[Result, ...]:
         return outcome.results
 
+    # Content too goes through `normalise_text`: a vertical tab pasted from a word processor
+    # into a title is legal in a page but not in XML, and would fail the whole feed.
     def item_title(self, item: Result) -> str:
-        return item.title
+        return normalise_text(item.title)
 
     def item_description(self, item: Result) -> str:
-        return item.summary
+        return normalise_text(item.summary)
 
     def item_link(self, item: Result) -> str:
         return item.url
@@ -60,11 +76,15 @@ def search_feed(request: HttpRequest) -> HttpResponse:
     parsed: ParsedSearch = parse_search_params(request.GET, AnonymousUser(), vocabulary)
     if not parsed.is_valid:
         messages = "; ".join(m for ms in parsed.errors.values() for m in ms)
-        return HttpResponseBadRequest(f"Invalid search parameters: {messages}")
+        return HttpResponse(
+            f"Invalid search parameters: {messages}", status=400, content_type=PLAIN_TEXT
+        )
     parsed = replace(parsed, sort="newest", page=1, page_size=FEED_SIZE)
     outcome = run_search(parsed, vocabulary)
     if outcome.unavailable:
-        response = HttpResponse("Search is temporarily unavailable.", status=503)
+        response = HttpResponse(
+            "Search is temporarily unavailable.", status=503, content_type=PLAIN_TEXT
+        )
         response["Retry-After"] = "30"
         return response
     request.feed_outcome = outcome

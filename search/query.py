@@ -3,6 +3,10 @@
 The search page and the JSON API both call `parse_search_params`, so they accept, correct,
 ignore and refuse exactly the same input:
 
+* every value: control characters (C0, DEL, C1; surrogates, U+FFFE/U+FFFF) are dropped,
+  then whitespace is trimmed and collapsed. Dropped, not refused: they are invisible, mean
+  nothing in a search, arrive by copy and paste from PDFs, and XML (the feed) cannot carry
+  them; refusing would fail a search over a character the user cannot see.
 * `q`: trimmed, inner whitespace collapsed; longer than `MAX_QUERY_LENGTH` is an error.
   Reserved characters of any engine syntax are plain text here; the engine must treat them so.
 * facets (`region`, `country`, `topic`, `partner`, `type`, `language`, `year`, `tag`):
@@ -39,14 +43,17 @@ from . import schema
 from .engines.base import SearchQuery
 
 _WHITESPACE = re.compile(r"\s+")
+# After whitespace is collapsed (tab, newline, \x1c-\x1f and NEL are whitespace to `\s`).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _YEAR = re.compile(r"^\d{4}$")
 _TAG = re.compile(r"^\w[\w\- ]{0,99}$")
 _CODE = re.compile(r"^[\w\-]{1,100}$")
 
 
 def normalise_text(value: str) -> str:
-    """Trim and collapse whitespace (including newlines and tabs) to single spaces."""
-    return _WHITESPACE.sub(" ", value).strip()
+    """Collapse whitespace (including newlines and tabs) to single spaces, drop the other
+    control characters, trim."""
+    return _CONTROL.sub("", _WHITESPACE.sub(" ", value)).strip()
 
 
 class FacetVocabulary:
@@ -219,7 +226,7 @@ def parse_search_params(
         filters[name] = tuple(sorted(chosen))  # one canonical order for URL and chips
 
     default_sort = "relevance" if text else "newest"
-    sort = params.get("sort", "").strip() or default_sort
+    sort = normalise_text(params.get("sort", "")) or default_sort
     if sort not in schema.SORTS:
         errors["sort"] = [f"Sort by one of: {', '.join(schema.SORTS)}."]
         sort = default_sort
@@ -250,12 +257,15 @@ def parse_search_params(
 
 
 def _positive_int(raw: str | None, name: str, default: int, errors: dict) -> int:
-    if raw is None or not raw.strip():
+    text = normalise_text(raw or "")
+    if not text:
         return default
     try:
-        value = int(raw.strip())
+        value = int(text)
     except ValueError:
-        errors[name] = [f"{name.capitalize()} must be a whole number, not “{raw[:20]}”."]
+        # Quoted shortened and cleaned; each surface escapes it for its own format.
+        shown = text if len(text) <= 20 else text[:19] + "…"
+        errors[name] = [f"{name.capitalize()} must be a whole number, not “{shown}”."]
         return default
     if value < 1:
         errors[name] = [f"{name.capitalize()} must be 1 or more."]
