@@ -26,7 +26,6 @@ from knowledge.document_collections import (
 )
 from knowledge.pages import KnowledgeAttachment, KnowledgePage
 from knowledge.vocabularies import PartnerOrganisation, Region, Topic
-from search.engines import get_engine
 from tests.factories import CaseStudyPageFactory, PartnerStudyPageFactory, community_for
 
 pytestmark = pytest.mark.django_db
@@ -296,9 +295,8 @@ def test_import_puts_member_only_attachments_in_the_members_collection(roles, tm
 
 
 def test_member_only_attachment_text_stays_out_of_public_search(
-    clients, django_capture_on_commit_callbacks
+    clients, empty_index, django_capture_on_commit_callbacks
 ):
-    get_engine().clear()
     document = _document("Quokkafeld ledger")
     with django_capture_on_commit_callbacks(execute=True):
         _page(document, members_only=True, title="Members handbook")

@@ -23,8 +23,7 @@ CONTROLS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
 
 
 @pytest.fixture
-def indexed(site_tree, django_capture_on_commit_callbacks):
-    get_engine().clear()
+def indexed(site_tree, empty_index, django_capture_on_commit_callbacks):
     eur = Region.objects.get(code="EUR")
     with django_capture_on_commit_callbacks(execute=True):
         page = CaseStudyPageFactory(
