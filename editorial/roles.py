@@ -61,6 +61,9 @@ SECRETARIAT_MODEL_PERMISSIONS = (
     "auth.change_user",
     "auth.delete_user",
     "auth.view_user",
+    # unlock accounts locked by django-axes (Settings → Locked logins)
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
 )
 EDITOR_MODEL_PERMISSIONS = (
     ADMIN_ACCESS,

@@ -1,5 +1,6 @@
-"""Admin wiring: the Secretariat's pending-submissions report, and the community structure
-(home, communities, partner area and profiles) protected from deletion by editors."""
+"""Admin wiring: the Secretariat's pending-submissions report and locked-logins view, and the
+community structure (home, communities, partner area and profiles) protected from deletion by
+editors."""
 
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -9,6 +10,7 @@ from wagtail.admin.menu import MenuItem
 
 from knowledge.pages import CommunityPage, HomePage, PartnerProfilePage, PartnerStudiesIndexPage
 
+from .lockouts import UNLOCK_PERMISSION, LockedLoginsView
 from .models import is_secretariat
 from .views import REPORT_PERMISSION, PendingPartnerSubmissionsView
 
@@ -22,7 +24,8 @@ def register_report_url():
             "reports/pending-partner-submissions/",
             PendingPartnerSubmissionsView.as_view(),
             name="editorial_pending_submissions",
-        )
+        ),
+        path("locked-logins/", LockedLoginsView.as_view(), name="editorial_locked_logins"),
     ]
 
 
@@ -39,6 +42,22 @@ def register_report_menu_item():
         name="pending-partner-submissions",
         icon_name="tasks",
         order=650,
+    )
+
+
+class LockedLoginsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(UNLOCK_PERMISSION)
+
+
+@hooks.register("register_settings_menu_item")
+def register_locked_logins_menu_item():
+    return LockedLoginsMenuItem(
+        "Locked logins",
+        reverse("editorial_locked_logins"),
+        name="locked-logins",
+        icon_name="lock",
+        order=610,
     )
 
 

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .blocks import BODY_FEATURES, BodyBlock, ChapterBlock, StepBlock
+from .blocks import BODY_FEATURES, BodyBlock, ChaptersBlock, StepsBlock
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
 
 LANGUAGES = [("en", "English"), ("fr", "French"), ("es", "Spanish")]
@@ -234,7 +234,7 @@ class ProcedurePage(KnowledgePage):
     knowledge_type = "procedure"
 
     scope = RichTextField(features=BODY_FEATURES, blank=True)
-    steps = StreamField([("step", StepBlock())], blank=True)
+    steps = StreamField(StepsBlock(), blank=True)
     owning_unit = models.CharField(max_length=200, blank=True, help_text="Unit that owns it")
 
     content_panels = _panels(FieldPanel("scope"), FieldPanel("owning_unit"), FieldPanel("steps"))
@@ -278,7 +278,7 @@ class HandbookPage(KnowledgePage):
     knowledge_type = "handbook"
 
     edition = models.CharField(max_length=60, blank=True)
-    chapters = StreamField([("chapter", ChapterBlock())], blank=True)
+    chapters = StreamField(ChaptersBlock(), blank=True)
 
     content_panels = _panels(FieldPanel("edition"), FieldPanel("chapters"))
     parent_page_types = ["knowledge.CommunityPage"]

@@ -1,6 +1,9 @@
 """Builds the page tree that mirrors the communities: home, one community per region, the
 partner-studies area and one profile per partner. Idempotent, so set-up can run it often."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -29,13 +32,14 @@ def ensure_site_tree() -> HomePage:
         )
         Site.objects.update_or_create(
             is_default_site=True,
-            defaults={
-                "hostname": "localhost",
-                "port": 80,
-                "root_page": home,
-                "site_name": "Integrity Commons",
-            },
+            defaults={"root_page": home, "site_name": "Integrity Commons", **site_address()},
         )
+    else:
+        site = Site.objects.filter(is_default_site=True).first()
+        address = site_address()
+        if site and (site.hostname, site.port) != (address["hostname"], address["port"]):
+            site.hostname, site.port = address["hostname"], address["port"]
+            site.save()  # save(), not update(): Wagtail's cached site root paths are cleared
 
     for region in Region.objects.all():
         if not CommunityPage.objects.filter(region=region).exists():
@@ -61,6 +65,16 @@ def ensure_site_tree() -> HomePage:
     for partner in PartnerOrganisation.objects.all():
         ensure_partner_profile(partner, index)
     return home
+
+
+def site_address() -> dict:
+    """Hostname and port of the default Site from settings.WAGTAILADMIN_BASE_URL, the site's one
+    public address: page.full_url (in approval e-mails, feeds) is built from the Site record."""
+    url = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return {
+        "hostname": url.hostname or "localhost",
+        "port": url.port or (443 if url.scheme == "https" else 80),
+    }
 
 
 def ensure_partner_profile(

@@ -1,6 +1,7 @@
 """Settings shared by every environment; secrets and hosts come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +55,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.content_security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -79,6 +85,27 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+
+# Brute-force protection (django-axes): its backend comes first and refuses locked-out logins
+# on /accounts/login/ and /admin/login/ alike. An account is locked after AXES_FAILURE_LIMIT
+# failures from anywhere (so guessing one password from many addresses fails), and an address
+# after as many failures on any accounts (so trying one password on many accounts fails).
+# The lock lifts after the cool-off, or when the Secretariat unlocks it (Settings → Locked
+# logins); a correct password resets the account's count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind TLS-terminating proxies, TRUSTED_PROXY_COUNT says how many of them append to
+# X-Forwarded-For; the client's address is then read from there (cms.client_address).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "cms.client_address.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -111,7 +138,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The one public address of the site (scheme, host, port, no trailing slash). Links in e-mails
+# (Wagtail's admin links and page.full_url through the default Site record, which
+# knowledge.site_tree keeps in step) are built from it; bin/run sets it from PORT.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# No third-party requests from the admin: no Gravatar (it would send a hash of each user's
+# e-mail address elsewhere; Wagtail shows its own default avatar) and no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Documents go through Wagtail's serve view (and its before_serve_document hooks), never a
 # redirect to MEDIA_URL: the web server must not serve MEDIA_ROOT/documents.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -167,3 +201,21 @@ LOGGING = {
 # Approving a partner study publishes it as the reviewer, who holds no page publish
 # permission in the partner area (editorial.workflow).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "editorial.workflow.publish_on_approval"
+
+# Content-Security-Policy (django-csp) for the public site: only this site's own scripts,
+# styles, fonts and images, nothing inline, no plugins, no framing, forms post only here.
+# The Wagtail admin gets the few additions it needs (cms.content_security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 from wagtail.models import (
     Collection,
@@ -81,7 +82,12 @@ def test_demo_accounts_printed_and_usable(site_tree, client):
     call_command("setup_roles", "--demo-accounts", stdout=out)
     passwords = dict(line.split() for line in out.getvalue().splitlines() if line.startswith("  "))
     assert {"secretariat", "editor-eur", "partner-ti", "member"} <= passwords.keys()
-    assert client.login(username="editor-eur", password=passwords["editor-eur"])
+    # django-axes needs the request (to count failures per address)
+    assert client.login(
+        request=RequestFactory().post("/accounts/login/"),
+        username="editor-eur",
+        password=passwords["editor-eur"],
+    )
     user = get_user_model().objects.get(username="member")
     assert list(user.groups.values_list("name", flat=True)) == [MEMBERS_GROUP_NAME]
     assert not user.has_perm("wagtailadmin.access_admin")

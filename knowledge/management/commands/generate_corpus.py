@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.progress import Progress
 from knowledge.bulk_pages import bulk_create_pages
 from knowledge.corpus import generate
 from knowledge.pages import CommunityPage
@@ -31,21 +32,20 @@ class Command(BaseCommand):
             raise CommandError("--count must be at least 1")
         started = time.monotonic()
         if output:
+            progress = Progress(self.stderr, count, "items written")
             with output.open("w", encoding="utf-8") as handle:
                 for number, item in enumerate(generate(count, seed), start=1):
                     handle.write(json.dumps(item, ensure_ascii=False) + "\n")
-                    if number % 10000 == 0:
-                        self.stderr.write(f"  {number}/{count} items written")
+                    progress.update(number)
+            progress.finish()
             self.stdout.write(self.style.SUCCESS(f"Wrote {count} items to {output}"))
             return
         if not CommunityPage.objects.exists():
             raise CommandError("No community pages yet: run `manage.py load_demo_content` first.")
 
-        def progress(created: int) -> None:
-            rate = created / max(time.monotonic() - started, 0.001)
-            self.stderr.write(f"  {created} pages created ({rate:.0f}/s)")
-
-        created = bulk_create_pages(generate(count, seed), batch_size, progress)
+        progress = Progress(self.stderr, count, "pages created")
+        created = bulk_create_pages(generate(count, seed), batch_size, progress.update)
+        progress.finish()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

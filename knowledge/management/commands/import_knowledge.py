@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.progress import Progress
 from knowledge.importing import import_items, parse_file
 
 
@@ -34,19 +35,11 @@ class Command(BaseCommand):
                 f"{len(errors)} invalid line(s), {len(items)} valid; nothing imported. "
                 "Fix the lines above or use --skip-invalid."
             )
-        summary = import_items(items, dry_run=dry_run, progress=self.progress(len(items)))
+        progress = Progress(self.stderr, len(items), "items written")
+        summary = import_items(
+            items, dry_run=dry_run, progress=lambda done, _: progress.update(done)
+        )
+        progress.finish()
         summary.skipped = len(errors)
         prefix = "Dry run (nothing written): would have " if dry_run else "Imported: "
         self.stdout.write(self.style.SUCCESS(f"{prefix}{summary}"))
-
-    def progress(self, total: int):
-        """Progress on stderr for large files: about every 5 %, never for small ones."""
-        if total < 200:
-            return None
-        step = max(total // 20, 1)
-
-        def report(done: int, total: int) -> None:
-            if done % step == 0 or done == total:
-                self.stderr.write(f"  {done}/{total} items written")
-
-        return report

@@ -1,10 +1,10 @@
 """Rebuild the search index from the database, switching to it atomically when complete."""
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.progress import Progress
 from search import documents, engines, indexing
 from search.engines.base import EngineUnavailable
 
@@ -34,28 +34,20 @@ class Command(BaseCommand):
         total = queryset.count()
         started = time.monotonic()
         show = not no_progress and options["verbosity"] > 0
-
-        def progress(done: int) -> None:
-            if not show:
-                return
-            elapsed = max(time.monotonic() - started, 1e-6)
-            width = 30
-            filled = int(width * done / total) if total else width
-            bar = "#" * filled + "-" * (width - filled)
-            sys.stderr.write(f"\r[{bar}] {done}/{total} items  {done / elapsed:,.0f}/s")
-            sys.stderr.flush()
+        progress = Progress(self.stderr, total) if show else None
 
         marker = indexing.change_marker()
         try:
             if reset:
                 engine.clear()
             count = engine.rebuild(
-                documents.iter_documents(queryset, batch_size=batch_size), progress=progress
+                documents.iter_documents(queryset, batch_size=batch_size),
+                progress=progress.update if progress else None,
             )
         except EngineUnavailable as exc:
             raise CommandError(f"Search engine unavailable: {exc}") from exc
-        if show:
-            sys.stderr.write("\n")
+        if progress:
+            progress.finish()
         replayed = indexing.replay_changes_since(marker)
         # Also the updates queued before: kept while the index was missing or the engine down.
         result = indexing.drain(engine)
