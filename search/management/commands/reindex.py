@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import documents, engines, indexing
+from search import documents, drain, engines, indexing
 from search.engines.base import EngineUnavailable
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         if show:
             sys.stderr.write("\n")
         if replayed := indexing.replay_changes_since(marker):
-            result = indexing.drain(engine)
+            result = drain.drain(engine)
             self.stdout.write(
                 f"Re-applied {replayed} page changes made during the rebuild"
                 + (f" ({result.failed} still queued: {result.error})." if result.failed else ".")
