@@ -86,7 +86,8 @@ def facet_values(
     facet: Facet, counts: Mapping[str, int], selected: Iterable[str] = ()
 ) -> tuple[FacetValue, ...]:
     """One facet's values as every engine returns them: selected values kept even at zero,
-    most frequent first (ties by value), or by value newest first for years."""
+    most frequent first (ties by value), or by value newest first for years. The one place
+    facet values are ordered: the service and the API show them in this order."""
     counts = dict(counts)
     for value in selected:
         counts.setdefault(value, 0)
