@@ -15,8 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from .presenters import SearchPresenter
 from .query import FacetVocabulary, ParsedSearch, normalise_text, parse_search_params
-from .service import Result, SearchOutcome, run_search
+from .service import Result, run_search
 
 FEED_SIZE = 30
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -34,22 +35,22 @@ class TextSummaryAtomFeed(Atom1Feed):
 class SearchFeed(Feed):
     feed_type = TextSummaryAtomFeed
 
-    def get_object(self, request: HttpRequest) -> SearchOutcome:
-        return request.feed_outcome
+    def get_object(self, request: HttpRequest) -> SearchPresenter:
+        return request.feed_search
 
-    def title(self, outcome: SearchOutcome) -> str:
-        chips = ", ".join(f"{c.facet_label}: {c.label}" for c in outcome.chips)
-        words = f"“{outcome.search.text}”" if outcome.search.text else ""
+    def title(self, found: SearchPresenter) -> str:
+        chips = ", ".join(f"{c.facet_label}: {c.label}" for c in found.chips)
+        words = f"“{found.search.text}”" if found.search.text else ""
         return " · ".join(part for part in ("Integrity Commons", words, chips) if part)
 
-    def link(self, outcome: SearchOutcome) -> str:
-        return reverse("search") + outcome.search.querystring(page=1, sort="newest")
+    def link(self, found: SearchPresenter) -> str:
+        return reverse("search") + found.links.querystring(page=1, sort="newest")
 
-    def subtitle(self, outcome: SearchOutcome) -> str:
+    def subtitle(self, found: SearchPresenter) -> str:
         return "The newest knowledge items matching this search."
 
-    def items(self, outcome: SearchOutcome) -> tuple[Result, ...]:
-        return outcome.results
+    def items(self, found: SearchPresenter) -> tuple[Result, ...]:
+        return found.outcome.results
 
     # Content too goes through `normalise_text`: a vertical tab pasted from a word processor
     # into a title is legal in a page but not in XML, and would fail the whole feed.
@@ -87,5 +88,5 @@ def search_feed(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = "30"
         return response
-    request.feed_outcome = outcome
+    request.feed_search = SearchPresenter(parsed, outcome, vocabulary)
     return SearchFeed()(request)

@@ -26,9 +26,7 @@ Errors stop the search: the API answers 400 with them, the page shows them in wo
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.utils.functional import cached_property
@@ -39,7 +37,7 @@ from knowledge.audience import visible_audiences
 from knowledge.pages import KNOWLEDGE_TYPES, LANGUAGES
 from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
 
-from . import schema
+from . import policy, schema
 from .engines.base import SearchQuery
 
 _WHITESPACE = re.compile(r"\s+")
@@ -117,7 +115,9 @@ class FacetVocabulary:
 
 @dataclass(frozen=True)
 class ParsedSearch:
-    """Outcome of parsing: the query to run (unless `errors`), notices, and the URL state."""
+    """What was asked, validated: the query to run (unless `errors`) and the notices.
+
+    Its links (the URL as the state of the search) are built by search.links.SearchLinks."""
 
     text: str
     filters: dict[str, tuple[str, ...]]
@@ -132,68 +132,15 @@ class ParsedSearch:
     def is_valid(self) -> bool:
         return not self.errors
 
-    @property
-    def default_sort(self) -> str:
-        return "relevance" if self.text else "newest"
-
-    @property
-    def has_filters(self) -> bool:
-        return any(self.filters.values())
-
     def to_query(self) -> SearchQuery:
         return SearchQuery(
             text=self.text,
-            filters={name: values for name, values in self.filters.items() if values},
+            filters=self.filters,
             sort=self.sort,
             page=self.page,
             page_size=self.page_size,
             visibilities=self.visibilities,
         )
-
-    # --- the URL is the state: one canonical query string per search ----------------------
-
-    def params(
-        self,
-        *,
-        text: str | None = None,
-        filters: Mapping[str, tuple[str, ...]] | None = None,
-        sort: str | None = None,
-        page: int | None = None,
-    ) -> list[tuple[str, str]]:
-        """Canonical parameter list: q, facets in schema order (values sorted), then sort,
-        page and size only when they differ from their defaults."""
-        text = self.text if text is None else text
-        filters = self.filters if filters is None else filters
-        sort = self.sort if sort is None else sort
-        page = self.page if page is None else page
-        pairs: list[tuple[str, str]] = [("q", text)] if text else []
-        for name in schema.FACET_NAMES:
-            pairs.extend((name, value) for value in sorted(filters.get(name, ())))
-        if sort != ("relevance" if text else "newest"):
-            pairs.append(("sort", sort))
-        if page != 1:
-            pairs.append(("page", str(page)))
-        if self.page_size != schema.PAGE_SIZE:
-            pairs.append(("size", str(self.page_size)))
-        return pairs
-
-    def querystring(self, **changes) -> str:
-        """`?…` for this search with `changes` applied (see `params`); "" when empty."""
-        encoded = urlencode(self.params(**changes))
-        return f"?{encoded}" if encoded else ""
-
-    def without(self, facet: str, value: str) -> str:
-        """Query string with one facet value removed and the page reset."""
-        filters = dict(self.filters)
-        filters[facet] = tuple(v for v in filters.get(facet, ()) if v != value)
-        return self.querystring(filters=filters, page=1)
-
-    def without_text(self) -> str:
-        sort = "newest" if self.sort == "relevance" else self.sort
-        return self.querystring(text="", sort=sort, page=1)
-
-    def without_filters(self) -> str:
-        return self.querystring(filters={}, page=1)
 
 
 def parse_search_params(
@@ -225,20 +172,17 @@ def parse_search_params(
                 chosen.append(code)
         filters[name] = tuple(sorted(chosen))  # one canonical order for URL and chips
 
-    default_sort = "relevance" if text else "newest"
-    sort = normalise_text(params.get("sort", "")) or default_sort
+    sort = normalise_text(params.get("sort", "")) or policy.default_sort(bool(text))
     if sort not in schema.SORTS:
         errors["sort"] = [f"Sort by one of: {', '.join(schema.SORTS)}."]
-        sort = default_sort
-    elif sort == "relevance" and not text:
-        sort = "newest"  # nothing to be relevant to when browsing
+    sort = policy.effective_sort(sort, bool(text))  # nothing to be relevant to when browsing
 
     page_size = _positive_int(params.get("size"), "size", schema.PAGE_SIZE, errors)
-    page_size = min(page_size, schema.MAX_PAGE_SIZE)
+    page_size = policy.clamp_page_size(page_size)
     page = _positive_int(params.get("page"), "page", 1, errors)
-    if "page" not in errors and page * page_size > schema.MAX_RESULT_WINDOW:
+    if "page" not in errors and page > policy.last_page(page_size):
         errors["page"] = [
-            f"Results can be browsed up to page {schema.MAX_RESULT_WINDOW // page_size:,}; "
+            f"Results can be browsed up to page {policy.last_page(page_size):,}; "
             "add words or filters to narrow the search."
         ]
     if errors:

@@ -1,20 +1,21 @@
-"""Run a parsed search on the configured engine and shape the answer for people and the API.
+"""Run a parsed search on the configured engine and label the answer for people and the API.
 
-The engine returns codes and counts; this module adds labels from the vocabularies, marks
-what is selected (keeping a selected value visible at count 0 so it can be unticked), orders
-facet values, computes pages, and turns an unreachable engine into a state, not an error.
+The engine returns codes and counts, facet values already in display order with every
+selected value kept (at count 0 if nothing has it, so it can be unticked); this module adds
+labels from the vocabularies, marks what is selected, counts pages, and turns an unreachable
+engine into a state, not an error. Links and layout are search.presenters' business.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from . import schema
+from . import policy, schema
 from .engines import get_engine
-from .engines.base import EngineUnavailable, Hit
+from .engines.base import EngineUnavailable, FacetValue, Hit
 from .query import FacetVocabulary, ParsedSearch
 
 logger = logging.getLogger(__name__)
@@ -36,10 +37,6 @@ class FacetPanel:
     label: str
     options: tuple[Option, ...]
 
-    @property
-    def has_selection(self) -> bool:
-        return any(o.selected for o in self.options)
-
 
 @dataclass(frozen=True)
 class Badge:
@@ -50,6 +47,9 @@ class Badge:
 
 @dataclass(frozen=True)
 class Result:
+    """An engine `Hit` labelled for people: engines deal in codes (the conformance suite
+    checks them) and know no labels, which are read from the database per request."""
+
     id: int
     title: str
     url: str
@@ -64,59 +64,31 @@ class Result:
 
 
 @dataclass(frozen=True)
-class Chip:
-    """An active filter and the query string that removes it."""
-
-    facet: str
-    facet_label: str
-    value: str
-    label: str
-    remove: str
-
-
-@dataclass(frozen=True)
 class SearchOutcome:
     search: ParsedSearch
     total: int = 0
     results: tuple[Result, ...] = ()
     facets: tuple[FacetPanel, ...] = ()
     unavailable: bool = False
-    chips: tuple[Chip, ...] = field(default=())
 
     @property
     def pages(self) -> int:
         """Pages a reader may reach: all results, but never deeper than the result window."""
         size = self.search.page_size
-        return min(math.ceil(self.total / size), schema.MAX_RESULT_WINDOW // size)
+        return min(math.ceil(self.total / size), policy.last_page(size))
 
     @property
     def page(self) -> int:
         return self.search.page
 
 
-def build_chips(search: ParsedSearch, vocabulary: FacetVocabulary) -> tuple[Chip, ...]:
-    labels = {f.name: f.label for f in schema.FACETS}
-    return tuple(
-        Chip(
-            facet=name,
-            facet_label=labels[name],
-            value=value,
-            label=vocabulary.label(name, value),
-            remove=search.without(name, value),
-        )
-        for name in schema.FACET_NAMES
-        for value in search.filters.get(name, ())
-    )
-
-
 def run_search(search: ParsedSearch, vocabulary: FacetVocabulary) -> SearchOutcome:
     """Search the engine for a valid `search`; an unreachable engine gives `unavailable`."""
-    chips = build_chips(search, vocabulary)
     try:
         found = get_engine().search(search.to_query())
     except EngineUnavailable:
         logger.warning("search engine unavailable", exc_info=True)
-        return SearchOutcome(search=search, unavailable=True, chips=chips)
+        return SearchOutcome(search=search, unavailable=True)
 
     facets = tuple(
         FacetPanel(
@@ -131,24 +103,21 @@ def run_search(search: ParsedSearch, vocabulary: FacetVocabulary) -> SearchOutco
         total=found.total,
         results=tuple(_result(hit, vocabulary) for hit in found.hits),
         facets=facets,
-        chips=chips,
     )
 
 
-def _options(facet: schema.Facet, values, search: ParsedSearch, vocabulary) -> tuple[Option, ...]:
+def _options(
+    facet: schema.Facet,
+    values: tuple[FacetValue, ...],
+    search: ParsedSearch,
+    vocabulary: FacetVocabulary,
+) -> tuple[Option, ...]:
+    """Labelled options in the engine's order (`engines.base.facet_values`)."""
     selected = set(search.filters.get(facet.name, ()))
-    counts = {v.value: v.count for v in values}
-    for value in selected:
-        counts.setdefault(value, 0)
-    options = [
-        Option(value, vocabulary.label(facet.name, value), count, value in selected)
-        for value, count in counts.items()
-    ]
-    if facet.ordering == "value_desc":
-        options.sort(key=lambda o: o.value, reverse=True)
-    else:
-        options.sort(key=lambda o: (-o.count, o.label.casefold()))
-    return tuple(options)
+    return tuple(
+        Option(v.value, vocabulary.label(facet.name, v.value), v.count, v.value in selected)
+        for v in values
+    )
 
 
 def _badges(facet: str, codes: tuple[str, ...], vocabulary: FacetVocabulary) -> tuple[Badge, ...]:
@@ -169,19 +138,3 @@ def _result(hit: Hit, vocabulary: FacetVocabulary) -> Result:
         snippet=hit.snippet,
         summary=hit.summary,
     )
-
-
-def page_links(current: int, pages: int, around: int = 2) -> list[int | None]:
-    """Page numbers to link: first, last and `around` either side of current; None = gap."""
-    if pages <= 1:
-        return []
-    wanted = {1, pages, *range(current - around, current + around + 1)}
-    numbers = sorted(n for n in wanted if 1 <= n <= pages)
-    links: list[int | None] = []
-    previous = 0
-    for n in numbers:
-        if n - previous > 1:
-            links.append(None)
-        links.append(n)
-        previous = n
-    return links

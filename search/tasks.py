@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
-from . import indexing
+from . import drain
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ def drain_index_updates(attempt: int = 0) -> dict:
     """Send queued page changes to the search engine. When the engine is down the updates stay
     queued and the task schedules itself again with a growing delay, so they are applied
     once the engine returns even if nothing else changes meanwhile."""
-    result = indexing.drain()
+    result = drain.drain()
     if result.failed:
         schedule_retry(attempt + 1)
     return {"indexed": result.indexed, "deleted": result.deleted, "failed": result.failed}

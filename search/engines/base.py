@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from search import policy, schema
 from search.schema import Facet
 
 logger = logging.getLogger(__name__)
@@ -31,18 +32,44 @@ class IndexMissing(EngineUnavailable):
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """A validated search request (built by search.query from GET parameters).
+    """A search request, normalised once on construction so engines can trust every field.
 
-    `filters` maps facet name -> selected codes (OR within a facet, AND across facets).
-    `visibilities` are the audiences the viewer may see ("public", and "members" for members).
+    Built by search.query from validated GET parameters, or directly by tests and commands.
+    `filters` maps facet name -> selected codes (OR within a facet, AND across facets); only
+    schema facets with a selection are kept. `visibilities` are the audiences the viewer may
+    see ("public", and "members" for members). `sort` is one of `schema.SORTS` (an unknown one
+    falls back to relevance); `page` is at least 1 and `page_size` within
+    `policy.clamp_page_size`; `text` is cut at `schema.MAX_QUERY_LENGTH`. Only the engine knows
+    whether the text holds words, so it applies `policy.effective_sort` itself.
     """
 
     text: str = ""
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = "relevance"
     page: int = 1
-    page_size: int = 20
+    page_size: int = schema.PAGE_SIZE
     visibilities: tuple[str, ...] = ("public",)
+
+    def __post_init__(self) -> None:
+        normalised = {
+            "text": (self.text or "")[: schema.MAX_QUERY_LENGTH],
+            "filters": {
+                name: tuple(values)
+                for name, values in self.filters.items()
+                if name in schema.FACET_NAMES and values
+            },
+            "sort": self.sort if self.sort in schema.SORTS else "relevance",
+            "page": max(1, self.page),
+            "page_size": policy.clamp_page_size(self.page_size),
+            "visibilities": tuple(self.visibilities),
+        }
+        for name, value in normalised.items():
+            object.__setattr__(self, name, value)  # frozen: set once, here
+
+    @property
+    def window(self) -> tuple[int, int]:
+        """(start, stop) offsets of the requested page's hits (see `policy.page_window`)."""
+        return policy.page_window(self.page, self.page_size)
 
 
 @dataclass(frozen=True)
@@ -70,7 +97,8 @@ def facet_values(
     facet: Facet, counts: Mapping[str, int], selected: Iterable[str] = ()
 ) -> tuple[FacetValue, ...]:
     """One facet's values as every engine returns them: selected values kept even at zero,
-    most frequent first (ties by value), or by value newest first for years."""
+    most frequent first (ties by value), or by value newest first for years. The one place
+    facet values are ordered: the service and the API show them in this order."""
     counts = dict(counts)
     for value in selected:
         counts.setdefault(value, 0)

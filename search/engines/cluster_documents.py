@@ -25,10 +25,9 @@ from elasticsearch_dsl import (
     tokenizer,
 )
 
-from search import schema
+from search import policy, schema
 
 STEMMED_SUBFIELDS = ("en", "fr")
-STEM_WEIGHT = 0.8
 
 # Words are runs of letters and digits (as in the embedded engine), lower-cased, ASCII-folded,
 # then stemmed with the same Snowball stemmers ("porter2" is Snowball English).
@@ -90,12 +89,12 @@ KnowledgeDocument = _document_class()
 
 def searched_fields(*, stemmed: bool = True) -> list[str]:
     """`field^boost` for every text field and, when `stemmed`, its stemmed sub-fields
-    (a stem match weighs STEM_WEIGHT of an exact one)."""
+    (a stem match weighs `policy.STEM_WEIGHT` of an exact one)."""
     names = []
     for field in schema.TEXT_FIELDS:
         names.append(f"{field.name}^{field.boost:g}")
         if stemmed and field.analysis is schema.Analysis.STEMMED:
-            boost = field.boost * STEM_WEIGHT
+            boost = field.boost * policy.STEM_WEIGHT
             names += [f"{field.name}.{sub}^{boost:g}" for sub in STEMMED_SUBFIELDS]
     return names
 

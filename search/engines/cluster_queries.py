@@ -19,15 +19,11 @@ from datetime import date
 from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.response import Response
 
-from search import schema
+from search import policy, schema
 from search.engines.base import Hit, SearchQuery, SearchResults, facet_values
 
 from .cluster_documents import searched_fields
 
-FUZZY_MIN_LENGTH = 5  # words this long tolerate one typo (as in the embedded engine)
-FUZZY_WEIGHT = 0.3  # a typo match counts less than an exact one
-SNIPPET_FIELDS = ("body", "summary", "title")  # first highlighted field wins
-SNIPPET_SIZE = 220
 # Highlighting analyses at most this many characters of a field (then returns no snippet,
 # rather than failing the search on a very long body).
 HIGHLIGHT_MAX_CHARS = 500_000
@@ -49,7 +45,6 @@ def split_text(text: str) -> tuple[list[str], list[str]]:
     A quoted passage is a phrase; a word that holds several ("anti-corruption") is a phrase
     of its parts; a lone quote is ignored; punctuation alone is no word.
     """
-    text = text[: schema.MAX_QUERY_LENGTH]
     phrases = [" ".join(tokens) for p in _PHRASE.findall(text) if (tokens := _WORD.findall(p))]
     words: list[str] = []
     for chunk in _PHRASE.sub(" ", text).replace('"', " ").split():
@@ -75,7 +70,7 @@ def text_query(text: str) -> Q | None:
 def _word(word: str) -> Q:
     """The word exactly or stemmed in any field, or (from five letters) with one typo."""
     options = [Q("multi_match", query=word, type="most_fields", fields=searched_fields())]
-    if len(word) >= FUZZY_MIN_LENGTH:
+    if len(word) >= policy.FUZZY_MIN_LENGTH:
         options.append(
             Q(
                 "multi_match",
@@ -83,7 +78,7 @@ def _word(word: str) -> Q:
                 type="most_fields",
                 fields=searched_fields(stemmed=False),
                 fuzziness=1,
-                boost=FUZZY_WEIGHT,
+                boost=policy.FUZZY_WEIGHT,
             )
         )
     return Q("bool", should=options, minimum_should_match=1)
@@ -107,11 +102,7 @@ def build_search(query: SearchQuery, highlight_limit_key: str) -> Search:
     `highlight_limit_key` is the server's spelling of the highlight length limit
     (see ServerDialect).
     """
-    selections = {
-        name: tuple(values)
-        for name, values in query.filters.items()
-        if name in schema.FACET_NAMES and values
-    }
+    selections = dict(query.filters)  # normalised by SearchQuery: schema facets, non-empty
     matched = text_query(query.text)
     search = Search().query(
         "bool",
@@ -126,17 +117,13 @@ def build_search(query: SearchQuery, highlight_limit_key: str) -> Search:
         counted.bucket(
             "values", A("terms", field=facet.name, size=facet.size, order=_terms_order(facet))
         )
-    sort = query.sort if query.sort in SORT_ORDERS else "relevance"
-    if sort == "relevance" and not matched:
-        sort = "newest"  # without words every score is equal: newest first
-    search = search.sort(*SORT_ORDERS[sort])
-    size = max(1, min(query.page_size, schema.MAX_PAGE_SIZE))
-    start = (max(1, query.page) - 1) * size
-    stop = min(start + size, schema.MAX_RESULT_WINDOW)
-    search = search[min(start, stop) : stop].extra(track_total_hits=True)
+    search = search.sort(*SORT_ORDERS[policy.effective_sort(query.sort, matched is not None)])
+    start, stop = query.window
+    search = search[start:stop].extra(track_total_hits=True)
     search = search.source([*schema.STORED_FIELDS, "body", "region", "topic", "partner"])
     if matched:
-        fields = [f.name for f in schema.TEXT_FIELDS if f.highlight and f.name in SNIPPET_FIELDS]
+        sources = policy.SNIPPET_SOURCES
+        fields = [f.name for f in schema.TEXT_FIELDS if f.highlight and f.name in sources]
         subfields = [
             f"{f.name}.{sub}"
             for f in schema.TEXT_FIELDS
@@ -148,7 +135,7 @@ def build_search(query: SearchQuery, highlight_limit_key: str) -> Search:
             post_tags=["</mark>"],
             encoder="html",
             number_of_fragments=1,
-            fragment_size=SNIPPET_SIZE,
+            fragment_size=policy.SNIPPET_CHARS,
             highlight_query=matched.to_dict(),
             **{highlight_limit_key: HIGHLIGHT_MAX_CHARS},
         ).highlight(*fields, *subfields)
@@ -205,7 +192,7 @@ def _snippet(highlight) -> str:
     if not highlight:
         return ""
     found = highlight.to_dict()
-    for name in SNIPPET_FIELDS:
+    for name in policy.SNIPPET_SOURCES:
         for key in (name, f"{name}.en", f"{name}.fr"):
             if found.get(key):
                 # Lucene's HTML encoder also writes "/" as &#x2F;; plain "/" is safe in text
@@ -216,7 +203,7 @@ def _snippet(highlight) -> str:
 def _opening(source: dict) -> str:
     """Without a highlighted match: the start of the summary (or body), escaped."""
     text = source.get("summary") or source.get("body") or ""
-    if len(text) <= SNIPPET_SIZE:
+    if len(text) <= policy.SNIPPET_CHARS:
         return html.escape(text)
-    cut = text.rfind(" ", 0, SNIPPET_SIZE)
-    return html.escape(text[: cut if cut > 0 else SNIPPET_SIZE]) + " …"
+    cut = text.rfind(" ", 0, policy.SNIPPET_CHARS)
+    return html.escape(text[: cut if cut > 0 else policy.SNIPPET_CHARS]) + " …"

@@ -31,6 +31,7 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
+from search import policy
 from search import schema as S
 
 from .base import (
@@ -47,11 +48,6 @@ from .base import (
 POINTER = "CURRENT"
 PLAIN = "plain"
 STEMMERS = {"en": "english", "fr": "french"}
-FUZZY_MIN_LENGTH = 5  # words this long tolerate one typo
-FUZZY_WEIGHT = 0.3  # a typo match counts less than an exact one
-STEM_WEIGHT = 0.8  # a stem match counts less than the exact word
-SNIPPET_CHARS = 220
-SNIPPET_SOURCES = ("body", "summary", "title")  # where a snippet is taken from, in turn
 WRITER_HEAP = 64_000_000
 REBUILD_HEAP = 200_000_000
 LOCK_WAIT_SECONDS = 5.0
@@ -86,7 +82,6 @@ def _variants(text_field: S.TextField) -> tuple[str, ...]:
 
 
 KEYWORD_FIELDS = (*S.FACET_NAMES, S.VISIBILITY_FIELD, S.FINGERPRINT_FIELD, S.SORT_TITLE_FIELD)
-TEXT_NAMES = {f.name for f in S.TEXT_FIELDS}
 
 
 def build_schema() -> tantivy.Schema:
@@ -287,23 +282,16 @@ class EmbeddedEngine(SearchEngine):
         base.append(
             tantivy.Query.term_set_query(SCHEMA, S.VISIBILITY_FIELD, list(query.visibilities))
         )
-        filters = {
-            name: tuple(values)
-            for name, values in query.filters.items()
-            if name in S.FACET_NAMES and values
-        }
+        filters = dict(query.filters)  # normalised by SearchQuery: schema facets, non-empty
         filter_queries = [
             tantivy.Query.term_set_query(SCHEMA, name, list(values))
             for name, values in filters.items()
         ]
         full = _all_of(base + filter_queries)
 
-        page_size = max(1, min(query.page_size, S.MAX_PAGE_SIZE))
-        offset = (max(1, query.page) - 1) * page_size
-        limit = max(0, min(page_size, S.MAX_RESULT_WINDOW - offset))
-        sort = query.sort if query.sort in S.SORTS else "relevance"
-        if sort == "relevance" and not terms:
-            sort = "newest"  # without words every score is equal: newest first
+        offset, stop = query.window
+        limit = stop - offset
+        sort = policy.effective_sort(query.sort, has_words=terms is not None)
         order = {
             "newest": (S.PUBLISHED_FIELD, tantivy.Order.Desc),
             "oldest": (S.PUBLISHED_FIELD, tantivy.Order.Asc),
@@ -443,7 +431,7 @@ class QueryTerms:
 
     @classmethod
     def parse(cls, text: str) -> QueryTerms | None:
-        text = (text or "")[: S.MAX_QUERY_LENGTH]
+        text = text or ""
         plain = ANALYZERS[PLAIN]
         phrases = [tokens for p in _PHRASE.findall(text) if len(tokens := plain.analyze(p)) > 0]
         words, rest = [], _PHRASE.sub(" ", text).replace('"', " ")
@@ -467,12 +455,13 @@ class QueryTerms:
         for text_field in S.TEXT_FIELDS:
             for lang in _variants(text_field):
                 token = word if lang == PLAIN else _stem(word, lang)
-                weight = text_field.boost * (1.0 if lang == PLAIN else STEM_WEIGHT)
+                weight = text_field.boost * (1.0 if lang == PLAIN else policy.STEM_WEIGHT)
                 term = tantivy.Query.term_query(SCHEMA, _variant(text_field.name, lang), token)
                 options.append(tantivy.Query.boost_query(term, weight))
-            if len(word) >= FUZZY_MIN_LENGTH:
+            if len(word) >= policy.FUZZY_MIN_LENGTH:
                 fuzzy = tantivy.Query.fuzzy_term_query(SCHEMA, text_field.name, word, distance=1)
-                options.append(tantivy.Query.boost_query(fuzzy, text_field.boost * FUZZY_WEIGHT))
+                weight = text_field.boost * policy.FUZZY_WEIGHT
+                options.append(tantivy.Query.boost_query(fuzzy, weight))
         return _any_of(options)
 
     @staticmethod
@@ -543,7 +532,7 @@ class _Matcher:
         words = set(terms.words) | {t for p in terms.phrases for t in p}
         self.plain = words
         self.stems = {lang: {_stem(w, lang) for w in words} for lang in STEMMERS}
-        self.fuzzy = [w for w in terms.words if len(w) >= FUZZY_MIN_LENGTH]
+        self.fuzzy = [w for w in terms.words if len(w) >= policy.FUZZY_MIN_LENGTH]
         self._verdicts: dict[str, bool] = {}
 
     def _judge(self, word: str) -> bool:
@@ -569,7 +558,7 @@ def _snippet(doc: tantivy.Document, matcher: _Matcher | None) -> str:
     """A short HTML-escaped passage with <mark> around the matched words, nothing else."""
     texts = {f.name: doc.get_first(f.name) or "" for f in S.TEXT_FIELDS if f.highlight}
     if matcher:
-        for name in SNIPPET_SOURCES:
+        for name in policy.SNIPPET_SOURCES:
             ranges = matcher.ranges(texts[name]) if texts[name] else []
             if ranges:
                 return _render(texts[name], ranges)
@@ -582,14 +571,14 @@ def _render(text: str, ranges: list[tuple[int, int]]) -> str:
         # the window holding most matches, opened a little before its first match
         best, best_count = ranges[0][0], 0
         for i, (begin, _end) in enumerate(ranges):
-            count = sum(1 for b, _ in ranges[i:] if b < begin + SNIPPET_CHARS)
+            count = sum(1 for b, _ in ranges[i:] if b < begin + policy.SNIPPET_CHARS)
             if count > best_count:
                 best, best_count = begin, count
         start = max(0, best - 40)
         if start:
             space = text.find(" ", start)
             start = space + 1 if 0 <= space < best else start
-    end = min(len(text), start + SNIPPET_CHARS)
+    end = min(len(text), start + policy.SNIPPET_CHARS)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end

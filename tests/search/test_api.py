@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from knowledge.vocabularies import Country, Region
 from search import schema, service
 from search.engines import get_engine
-from search.engines.base import EngineUnavailable
+from search.engines.base import EngineUnavailable, SearchQuery
+from tests.factories import CaseStudyPageFactory, community_for
 from tests.search import test_views
 
 world = test_views.world  # the same five items as the page tests
@@ -222,3 +224,19 @@ def test_only_get(client, world):
     response = client.post(API, {"q": "x"})
     assert response.status_code == 405
     assert response.json()["details"] == {"method": ["POST"]}
+
+
+def test_facet_values_keep_the_engines_order(client, site_tree, django_capture_on_commit_callbacks):
+    """Facet values are ordered once, by the engine (most frequent first, ties by code), and
+    shown in that order: not re-sorted by label on the way out (France would lead Germany)."""
+    get_engine().clear()
+    eur = Region.objects.get(code="EUR")
+    with django_capture_on_commit_callbacks(execute=True):
+        for code in ("FR", "DE"):
+            CaseStudyPageFactory(
+                parent=community_for(eur), regions=[eur], countries=[Country.objects.get(code=code)]
+            )
+    get_engine().refresh()
+    engine_order = [v.value for v in get_engine().search(SearchQuery()).facets["country"]]
+    assert engine_order == ["DE", "FR"]
+    assert [v["value"] for v in get(client).json()["facets"]["country"]] == engine_order

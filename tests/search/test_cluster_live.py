@@ -14,7 +14,7 @@ from opensearchpy import OpenSearch
 
 import search.engines
 from knowledge.vocabularies import Region
-from search import indexing, schema
+from search import drain, schema
 from search.engines.base import SearchQuery
 from search.engines.cluster import ClusterEngine, OpenSearchEngine
 from search.engines.transports import ClusterSettings
@@ -138,7 +138,7 @@ def test_engine_down_publishing_succeeds_quickly_and_nothing_is_lost(
     settings.OPENSEARCH_URL = f"http://127.0.0.1:{live_node.free_port()}"  # nothing listens
     search.engines.get_engine.cache_clear()
     in_drain, in_engine = [], []
-    monkeypatch.setattr(indexing, "drain", timed(indexing.drain, in_drain))
+    monkeypatch.setattr(drain, "drain", timed(drain.drain, in_drain))
     for method in ("index_documents", "delete_documents"):
         monkeypatch.setattr(ClusterEngine, method, timed(getattr(ClusterEngine, method), in_engine))
     europe = Region.objects.get(code="EUR")

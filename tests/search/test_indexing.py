@@ -10,7 +10,7 @@ from wagtail.rich_text import RichText
 import search.documents
 from knowledge.pages import KnowledgeAttachment
 from knowledge.vocabularies import PartnerOrganisation, Region, Topic
-from search import indexing
+from search import drain, indexing
 from search.documents import build_document, iter_documents
 from search.engines.base import SearchQuery
 from search.models import ExtractedText, IndexUpdate
@@ -140,12 +140,12 @@ def test_drain_coalesces_and_keeps_failed_rows(eur, embedded_engine):
     page = StandardPageFactory(parent=community_for(eur), regions=[eur], title="Quokka rules")
     IndexUpdate.objects.all().delete()  # on-commit work does not run in this test
     indexing.queue([page.pk])
-    indexing.drain()
+    drain.drain()
     assert [h.id for h in embedded_engine.search(SearchQuery(text="quokka")).hits] == [page.pk]
 
     indexing.queue([page.pk])
     indexing.queue([page.pk], IndexUpdate.Action.DELETE)  # the latest action wins
-    result = indexing.drain()
+    result = drain.drain()
     assert (result.indexed, result.deleted, result.failed) == (0, 1, 0)
     assert embedded_engine.search(SearchQuery(text="quokka")).total == 0
     assert IndexUpdate.objects.count() == 0

@@ -1,5 +1,6 @@
 """Parameter parsing (search.query) and result shaping (search.service), engine faked."""
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -17,9 +18,12 @@ from search.engines.base import (
     SearchEngine,
     SearchQuery,
     SearchResults,
+    facet_values,
 )
+from search.links import SearchLinks
+from search.presenters import SearchPresenter, page_links
 from search.query import FacetVocabulary, parse_search_params
-from search.service import page_links, run_search
+from search.service import run_search
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +50,16 @@ class FakeEngine(SearchEngine):
         self.queries.append(query)
         if self.down:
             raise EngineUnavailable("connection refused")
-        return self.results
+        # As every engine answers: facet values in display order, selected values kept.
+        facets = {
+            facet.name: facet_values(
+                facet,
+                {v.value: v.count for v in self.results.facets.get(facet.name, ())},
+                query.filters.get(facet.name, ()),
+            )
+            for facet in schema.FACETS
+        }
+        return replace(self.results, facets=facets)
 
     def ensure_index(self): ...
     def index_documents(self, documents):
@@ -182,14 +195,14 @@ class TestCanonicalUrl:
         a = parse("topic=automation&region=EUR&q=bribery&region=AMC&sort=relevance&page=1")
         b = parse("region=AMC&q=bribery&region=eur&topic=automation")
         expected = "?q=bribery&region=AMC&region=EUR&topic=automation"
-        assert a.querystring() == b.querystring() == expected
+        assert SearchLinks(a).querystring() == SearchLinks(b).querystring() == expected
 
     def test_removal_links_reset_the_page(self, vocabularies):
-        search = parse("q=x&region=EUR&region=AMC&sort=title&page=3&size=10")
+        search = SearchLinks(parse("q=x&region=EUR&region=AMC&sort=title&page=3&size=10"))
         assert search.without("region", "EUR") == "?q=x&region=AMC&sort=title&size=10"
         assert search.without_filters() == "?q=x&sort=title&size=10"
         assert search.without_text() == "?region=AMC&region=EUR&sort=title&size=10"
-        assert parse("q=x&region=EUR").without_text() == "?region=EUR"
+        assert SearchLinks(parse("q=x&region=EUR")).without_text() == "?region=EUR"
 
 
 class TestService:
@@ -202,7 +215,8 @@ class TestService:
                 "year": (FacetValue("2019", 5), FacetValue("2023", 1)),
             },
         )
-        outcome = run_search(parse("region=AMC&topic=automation"), FacetVocabulary())
+        search, vocabulary = parse("region=AMC&topic=automation"), FacetVocabulary()
+        outcome = run_search(search, vocabulary)
         panels = {p.name: p for p in outcome.facets}
         assert list(panels) == list(schema.FACET_NAMES)
         region = panels["region"].options
@@ -216,7 +230,8 @@ class TestService:
             ("automation", 0, True)
         ]
         assert [o.value for o in panels["year"].options] == ["2023", "2019"]
-        assert [c.label for c in outcome.chips] == ["Americas and the Caribbean", "Automation"]
+        chips = SearchPresenter(search, outcome, vocabulary).chips
+        assert [c.label for c in chips] == ["Americas and the Caribbean", "Automation"]
 
     def test_hits_get_labels(self, vocabularies, engine):
         engine.results = SearchResults(

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import indexing
+from search import drain
 from search.models import IndexUpdate
 
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         queued = IndexUpdate.objects.count()
-        result = indexing.drain()
+        result = drain.drain()
         self.stdout.write(
             f"{queued} queued: indexed {result.indexed}, removed {result.deleted}, "
             f"{IndexUpdate.objects.count()} still queued."

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.progress import Progress
-from search import documents, engines, indexing
+from search import documents, drain, engines, indexing
 from search.engines.base import EngineUnavailable
 
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             progress.finish()
         replayed = indexing.replay_changes_since(marker)
         # Also the updates queued before: kept while the index was missing or the engine down.
-        result = indexing.drain(engine)
+        result = drain.drain(engine)
         if replayed or result.indexed or result.deleted or result.failed:
             self.stdout.write(
                 f"Re-applied {result.indexed + result.deleted} queued updates "
