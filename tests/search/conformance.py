@@ -132,7 +132,7 @@ def _build_corpus() -> dict[str, object]:
         summary="Survey of officers & managers: <script>alert('x')</script> bribes.",
         regions=[region["ESA"]],
         topics=[topic["automation"]],
-        partners=[partner["TI"]],
+        partners=[],  # its partner is TI as the contributor only
         published_date=datetime.date(2024, 1, 20),
     )
     pages["members"] = CaseStudyPageFactory(
@@ -350,6 +350,15 @@ class QueryConformance:
             results = search(filters={facet: (value,)})
             assert set(corpus.names(results)) == names, facet
             assert results.total == len(names), facet
+
+    def test_partner_facet_counts_the_contributing_partner(self, search, corpus):
+        """A partner study whose `partners` list is empty is its contributor's all the same:
+        found by the partner facet, counted in it, and carrying it in the hit."""
+        results = search(filters={"partner": ("TI",)})
+        assert set(corpus.names(results)) == {"rotation", "study"}
+        assert ("TI", 2) in counts(search(), "partner")
+        (hit,) = search(filters={"type": ("partner_study",)}).hits
+        assert hit.partners == ("TI",)
 
     def test_selected_values_without_matches_count_zero(self, search):
         results = search(filters={"region": ("MENA",)})
