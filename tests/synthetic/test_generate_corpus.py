@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from knowledge.corpus import generate
+from synthetic.corpus import generate
 from knowledge.pages import KnowledgePage, PartnerStudyPage
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from knowledge.bulk_pages import bulk_create_pages
-from knowledge.corpus import generate
 from knowledge.pages import CommunityPage
+from synthetic.bulk_pages import bulk_create_pages
+from synthetic.corpus import generate
 
 
 class Command(BaseCommand):
