@@ -78,6 +78,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("country", "Country", size=300, source=VocabularySource("countries")),
     Facet("topic", "Topic", size=50, source=VocabularySource("topics")),
     Facet("partner", "Partner organisation", size=100, source=VocabularySource("partners")),
+    Facet("partner_kind", "Kind of partner", size=10, source=VocabularySource("partners", "kind")),
     Facet("type", "Content type", size=10, source=DerivedSource("type")),
     Facet("language", "Language", size=10, source=FieldSource("language")),
     Facet(

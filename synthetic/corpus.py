@@ -15,6 +15,7 @@ keys from its `import_fields`, filled by kind unless FIELD_VALUES says how a key
 import csv
 import random
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 import pycountry
 
@@ -342,38 +343,40 @@ class CorpusGenerator:
         (the order the stream of random numbers has always followed); references to a
         vocabulary are left out, so they default to the item's first entry."""
         page_type = KNOWLEDGE_TYPES[kind]
+        draw = _Draw(page_type, language, year)
         declared = [d for d in page_type.import_fields if d.kind is not Kind.VOCABULARY]
         drawn = sorted(declared, key=lambda d: d.kind is not Kind.BLOCKS)
-        values = {d.key: self._field_value(page_type, d, language, year) for d in drawn}
+        values = {d.key: self._field_value(d, draw) for d in drawn}
         return {d.key: values[d.key] for d in declared}
 
-    def _field_value(self, page_type, declaration, language: str, year: int):
-        key, kind = declaration.key, declaration.kind
-        if kind is not Kind.BLOCKS:
-            return self._value(key, kind, language, year, page_type=page_type)
-        block_name, block = spec.stream_block(page_type, key)
+    def _field_value(self, declaration, draw: "_Draw"):
+        if declaration.kind is not Kind.BLOCKS:
+            return self._value(declaration.key, declaration.kind, draw)
+        block_name, block = spec.stream_block(draw.page_type, declaration.key)
         low, high = BLOCK_COUNTS.get(block_name, (2, 5))
         keys = spec.block_keys(block)
         return [
             {
-                name: self._value(f"{block_name}.{name}", Kind.HTML if html else Kind.PLAIN,
-                                  language, year, number=n)
+                name: self._value(
+                    f"{block_name}.{name}",
+                    Kind.HTML if html else Kind.PLAIN,
+                    draw._replace(number=n),
+                )
                 for name, (_required, html) in keys.items()
             }
             for n in range(1, self.rng.randint(low, high))
-        ]  # fmt: skip
+        ]
 
-    def _value(self, key: str, kind: Kind, language: str, year: int, *, page_type=None,
-               number: int = 0):  # fmt: skip
+    def _value(self, key: str, kind: Kind, draw: "_Draw"):
         """A realistic value for `key` (FIELD_VALUES), else a plain one for its kind."""
         if key in FIELD_VALUES:
-            return FIELD_VALUES[key](self, language, year, number)
+            return FIELD_VALUES[key](self, draw)
         if kind is Kind.HTML:
-            return self._paragraph(language)
+            return self._paragraph(draw.language)
         if kind is Kind.DATE:
-            return f"{year}-{self.rng.randint(1, 12):02d}-01"
+            return f"{draw.year}-{self.rng.randint(1, 12):02d}-01"
         if kind is Kind.CHOICE:
-            return self.rng.choice(spec.choices(page_type, key))
+            return self.rng.choice(spec.choices(draw.page_type, key))
         return ""
 
     def items(self, count: int) -> Iterator[dict]:
@@ -388,27 +391,34 @@ def _references(kind: str, key: str) -> bool:
     )
 
 
+class _Draw(NamedTuple):
+    """What a generated value may depend on."""
+
+    page_type: type
+    language: str
+    year: int
+    number: int = 0  # of the block in its list, from 1
+
+
 # How generated values of particular keys look (block keys as "block.key"); other keys get
-# a plain value of their kind. Each takes (generator, language, year, block number).
-FIELD_VALUES: dict[str, Callable] = {
-    "scope": lambda g, language, year, n: g._paragraph(language, 1),
-    "methodology": lambda g, language, year, n: g._paragraph(language, 1),
-    "owning_unit": lambda g, language, year, n: g.rng.choice(UNITS),
-    "issuing_body": lambda g, language, year, n: g.rng.choice(ISSUERS),
-    "reference_number": lambda g, language, year, n: (
-        f"{g.rng.choice(['DG', 'MF', 'RA'])}/{year}/{g.rng.randint(1, 99)}"
+# a plain value of their kind.
+FIELD_VALUES: dict[str, Callable[[CorpusGenerator, _Draw], object]] = {
+    "scope": lambda g, d: g._paragraph(d.language, 1),
+    "methodology": lambda g, d: g._paragraph(d.language, 1),
+    "owning_unit": lambda g, d: g.rng.choice(UNITS),
+    "issuing_body": lambda g, d: g.rng.choice(ISSUERS),
+    "reference_number": lambda g, d: (
+        f"{g.rng.choice(['DG', 'MF', 'RA'])}/{d.year}/{g.rng.randint(1, 99)}"
     ),
-    "status": lambda g, language, year, n: g.rng.choices(
-        ["in_force", "draft", "superseded"], [70, 10, 20]
-    )[0],
-    "edition": lambda g, language, year, n: (
-        f"{g.rng.choice(['First', 'Second', 'Third', 'Revised'])} edition, {year}"
+    "status": lambda g, d: g.rng.choices(["in_force", "draft", "superseded"], [70, 10, 20])[0],
+    "edition": lambda g, d: (
+        f"{g.rng.choice(['First', 'Second', 'Third', 'Revised'])} edition, {d.year}"
     ),
-    "step.title": lambda g, language, year, n: f"Step {n}",
-    "step.description": lambda g, language, year, n: g._paragraph(language, 1),
-    "step.responsible": lambda g, language, year, n: g.rng.choice(UNITS),
-    "chapter.title": lambda g, language, year, n: f"Chapter {n}",
-    "chapter.body": lambda g, language, year, n: g._paragraph(language, 3),
+    "step.title": lambda g, d: f"Step {d.number}",
+    "step.description": lambda g, d: g._paragraph(d.language, 1),
+    "step.responsible": lambda g, d: g.rng.choice(UNITS),
+    "chapter.title": lambda g, d: f"Chapter {d.number}",
+    "chapter.body": lambda g, d: g._paragraph(d.language, 3),
 }
 BLOCK_COUNTS = {"step": (3, 7), "chapter": (2, 6)}  # range(1, randint(low, high)) blocks
 

@@ -360,6 +360,18 @@ class QueryConformance:
         (hit,) = search(filters={"type": ("partner_study",)}).hits
         assert hit.partners == ("TI",)
 
+    def test_partner_kind_facet(self, search, corpus):
+        """Derived from the item's partners (contributors included): TI is an NGO, UNODC an
+        international organisation; counted disjunctively like every facet."""
+        assert counts(search(), "partner_kind") == [("ngo", 2), ("international_organisation", 1)]
+        results = search(filters={"partner_kind": ("ngo",)})
+        assert set(corpus.names(results)) == {"rotation", "study"}
+        assert counts(results, "partner_kind") == [("ngo", 2), ("international_organisation", 1)]
+        assert counts(results, "partner") == [("TI", 2)]
+        results = search(filters={"partner_kind": ("ngo",), "region": ("ESA",)})
+        assert corpus.names(results) == ["study"]
+        assert counts(results, "partner_kind") == [("ngo", 1)]
+
     def test_selected_values_without_matches_count_zero(self, search):
         results = search(filters={"region": ("MENA",)})
         assert results.total == 0
