@@ -104,14 +104,14 @@ class PartnerProfilePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from .registry import vocabulary  # the registry reads these page types
+
+        # Listed as the partner facet counts them: partners and contributing partner.
         context["contributions"] = (
-            KnowledgePage.objects.live()
+            vocabulary("partners")
+            .pages_using([self.partner])
+            .live()
             .public()
-            .filter(
-                models.Q(partners=self.partner)
-                | models.Q(partnerstudypage__contributing_partner=self.partner)
-            )
-            .distinct()
             .order_by("-published_date")
         )
         return context
