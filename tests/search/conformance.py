@@ -674,6 +674,19 @@ class PipelineConformance:
             region.save()
         assert live.ids("caucasus") == [page.pk]
 
+    def test_contributing_partner_rename(self, live):
+        """A study reaches its contributor by foreign key, not its partner list; renaming the
+        contributor still re-indexes it."""
+        partner = PartnerOrganisation.objects.get(acronym="TI")
+        with live.commit():
+            study = PartnerStudyPageFactory(
+                contributing_partner=partner, regions=[self.eur()], title="Quokka study"
+            )
+        partner.name = "Transparency Wombats"
+        with live.commit():
+            partner.save()
+        assert live.ids("wombats") == [study.pk]
+
     def test_engine_outage_loses_nothing(self, engine, live, monkeypatch):
         monkeypatch.setattr(search.engines, "get_engine", lambda: FailingEngine(engine))
         page = self.make(live, title="Quokka survey")  # publishing succeeds
