@@ -4,7 +4,8 @@ Validation runs over every line before anything is written, so an editor sees al
 once; writing happens in a single transaction, so a failure half-way changes nothing. Items
 are keyed by `external_id`: re-importing a file updates the pages it created. Pages are
 published through revisions (as an editor would), so audit log and search signals follow.
-The format is documented in the README ("Importing knowledge").
+The vocabulary keys come from knowledge.registry and each type's keys from its
+`import_fields` (pages.py). The format is documented in the README ("Importing knowledge").
 """
 
 import datetime
@@ -16,57 +17,35 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
+from taggit.models import Tag
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.utils.file import hash_filelike
 
+from . import import_fields as spec
 from .audience import lift_members_restriction, page_audience, restrict_to_members
 from .document_collections import audience_collection, home_collection
+from .import_fields import ImportField, Kind
 from .pages import (
     KNOWLEDGE_TYPES,
     CommunityPage,
     KnowledgeAttachment,
     KnowledgePage,
     PartnerProfilePage,
-    StandardPage,
+    PartnerStudiesIndexPage,
 )
+from .registry import VOCABULARIES, VocabularyEntry, vocabulary
 from .sanitiser import sanitise_html
-from .site_tree import ensure_partner_profile
-from .vocabularies import Country, PartnerOrganisation, Region, Topic
+from .site_tree import ensure_partner_profile, ensure_site_tree
 
 COMMON_KEYS = {
-    "external_id", "type", "title", "summary", "body_html", "regions", "countries", "topics",
-    "partners", "tags", "published", "language", "community", "members_only", "attachments",
+    "external_id", "type", "title", "summary", "body_html", "tags", "published", "language",
+    "community", "members_only", "attachments", *(entry.key for entry in VOCABULARIES),
 }  # fmt: skip
-TYPE_KEYS = {
-    "case_study": {"what_happened", "measures_taken", "outcome", "lessons_learned"},
-    "procedure": {"scope", "steps", "owning_unit"},
-    "standard": {"issuing_body", "reference_number", "status", "effective_date"},
-    "handbook": {"edition", "chapters"},
-    "partner_study": {"contributing_partner", "methodology", "commissioning_body"},
-}
-HTML_KEYS = {
-    "what_happened",
-    "measures_taken",
-    "outcome",
-    "lessons_learned",
-    "scope",
-    "methodology",
-}
-PLAIN_KEYS = {"owning_unit", "issuing_body", "reference_number", "edition", "commissioning_body"}
-LANGUAGE_CODES = {"en", "fr", "es"}
-MAX_LENGTHS = {
-    "external_id": 100,
-    "title": 255,
-    "owning_unit": 200,
-    "issuing_body": 200,
-    "reference_number": 100,
-    "edition": 60,
-    "commissioning_body": 200,
-    "tag": 100,
-}
+COMMON_FIELDS = ("title", "summary", "published_date", "language")  # as the page has them
+PROFILE_PARENT = "knowledge.PartnerProfilePage"  # types published under a partner's profile
 
 
 @dataclass
@@ -86,15 +65,24 @@ class ImportItem:
     external_id: str
     type: str
     fields: dict[str, Any]  # page field -> value (StreamFields as raw block lists)
-    regions: list[str]
-    countries: list[str]
-    topics: list[str]
-    partners: list[str]
+    terms: dict[str, list[str]]  # vocabulary key -> codes ({"regions": ["EUR"], ...})
+    references: dict[str, str]  # foreign key to a vocabulary -> code (contributing_partner)
     tags: list[str]
     community: str
-    contributing_partner: str | None
     members_only: bool | None
     attachments: list[tuple[Path, str]]  # (file, title)
+
+    @property
+    def profile_partner(self) -> str | None:
+        """The partner whose profile page the item lives under, for types that live there."""
+        page_type = KNOWLEDGE_TYPES[self.type]
+        if PROFILE_PARENT not in page_type.parent_page_types:
+            return None
+        return next(
+            self.references[f.key]
+            for f in page_type.import_fields
+            if f.kind is Kind.VOCABULARY and f.vocabulary == "partners"
+        )
 
 
 @dataclass
@@ -113,21 +101,29 @@ class ImportSummary:
 
 @dataclass
 class Vocabulary:
-    """Known codes, fetched once per import."""
+    """Known codes of every registry vocabulary, fetched once per import."""
 
-    regions: dict[str, Region] = field(default_factory=dict)
-    countries: dict[str, Country] = field(default_factory=dict)
-    topics: dict[str, Topic] = field(default_factory=dict)
-    partners: dict[str, PartnerOrganisation] = field(default_factory=dict)
+    entries: dict[str, dict[str, models.Model]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Vocabulary":
         return cls(
-            regions={r.code: r for r in Region.objects.all()},
-            countries={c.code: c for c in Country.objects.all()},
-            topics={t.code: t for t in Topic.objects.all()},
-            partners={p.acronym: p for p in PartnerOrganisation.objects.all()},
+            {
+                entry.key: {getattr(e, entry.code): e for e in entry.model.objects.all()}
+                for entry in VOCABULARIES
+            }
         )
+
+    def __getitem__(self, key: str) -> dict[str, models.Model]:
+        return self.entries.get(key, {})
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.entries.values())
+
+
+class NotReady(Exception):
+    """The database cannot take an import yet; the message says which command to run."""
 
 
 class _Invalid(Exception):
@@ -144,7 +140,7 @@ class _LineValidator:
     def problem(self, reason: str) -> None:
         self.problems.append(reason)
 
-    def string(self, key: str, required: bool = False) -> str:
+    def string(self, key: str, required: bool = False, limit: int | None = None) -> str:
         value = self.data.get(key)
         if value is None:
             if required:
@@ -156,7 +152,6 @@ class _LineValidator:
         value = value.strip()
         if required and not value:
             self.problem(f"missing {key}")
-        limit = MAX_LENGTHS.get(key)
         if limit and len(value) > limit:
             self.problem(f"{key} is longer than {limit} characters")
         return value
@@ -183,16 +178,67 @@ class _LineValidator:
             return []
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
-    def codes(self, key: str, known: dict, required: bool = False, upper: bool = False) -> list:
+    def codes(self, entry: VocabularyEntry) -> list[str]:
+        key, known = entry.key, self.vocab[entry.key]
         values = self.string_list(key)
-        if upper:
+        if entry.upper_case:
             values = [v.upper() for v in values]
         unknown = [v for v in values if v not in known]
         if unknown:
             self.problem(f"unknown {key} code(s): {', '.join(unknown)}")
-        if required and not values and not unknown:
+        if entry.required and not values and not unknown:
             self.problem(f"{key} needs at least one code")
         return [v for v in values if v in known]
+
+    def choice(self, key: str, allowed: list[str], default: str) -> str:
+        value = self.string(key) or default
+        if value not in allowed:
+            expected = ", ".join(allowed[:-1]) + f" or {allowed[-1]}"
+            self.problem(f"unknown {key} {value!r} (expected {expected})")
+        return value
+
+    def blocks(self, key: str, block_name: str, keys: dict[str, tuple[bool, bool]]) -> list:
+        """A list of objects stored as StreamField blocks; HTML keys sanitised."""
+        objects = self.object_list(key, {name: required for name, (required, _) in keys.items()})
+        for entry in objects:
+            for name, (_required, is_html) in keys.items():
+                if is_html:
+                    entry[name] = sanitise_html(entry[name])
+        return [{"type": block_name, "value": entry} for entry in objects]
+
+    def reference(self, field: ImportField, kind: str, terms: dict[str, list[str]]) -> str:
+        """A vocabulary code held by a foreign key; by default the item's first entry of that
+        vocabulary. The entry is added to the item's entries, so facets and filters see it."""
+        entry = vocabulary(field.vocabulary)
+        listed = terms[entry.key]
+        code = self.string(field.key) or (listed[0] if listed else "")
+        if entry.upper_case:
+            code = code.upper()
+        if not code:
+            self.problem(f"{kind} needs {field.key} (or at least one of its {entry.key})")
+        elif code not in self.vocab[entry.key]:
+            self.problem(f"unknown {field.key}: {code}")
+        elif code not in listed:
+            listed.append(code)
+        return code
+
+    def type_field(self, page_type, field: ImportField, terms) -> tuple[str, Any]:
+        """(model field, value) of one declared type-specific key."""
+        key = field.key
+        if field.kind is Kind.PLAIN:
+            limit = spec.max_length(page_type, key)
+            return key, self.string(key, required=field.required, limit=limit)
+        if field.kind is Kind.HTML:
+            return key, self.html(key)
+        if field.kind is Kind.DATE:
+            return key, self.date(key, required=field.required)
+        if field.kind is Kind.CHOICE:
+            allowed = spec.choices(page_type, key)
+            return key, self.choice(key, allowed, str(spec.default(page_type, key)))
+        if field.kind is Kind.BLOCKS:
+            block_name, block = spec.stream_block(page_type, key)
+            return key, self.blocks(key, block_name, spec.block_keys(block))
+        return key, self.reference(field, page_type.knowledge_type, terms)
 
     def object_list(self, key: str, keys: dict[str, bool]) -> list[dict]:
         """A list of objects with the given string keys (True = required)."""
@@ -246,89 +292,70 @@ def validate_line(line_no: int, data: Any, vocab: Vocabulary, base_dir: Path) ->
     if not isinstance(data, dict):
         raise _Invalid("expected a JSON object")
     v = _LineValidator(data, vocab, base_dir)
-    external_id = v.string("external_id", required=True)
+    external_id = v.string(
+        "external_id", required=True, limit=spec.max_length(KnowledgePage, "external_id")
+    )
     kind = v.string("type", required=True)
-    if kind and kind not in KNOWLEDGE_TYPES:
+    page_type = KNOWLEDGE_TYPES.get(kind)
+    if kind and page_type is None:
         v.problem(f"unknown type {kind!r} (expected one of {', '.join(KNOWLEDGE_TYPES)})")
-    allowed = COMMON_KEYS | TYPE_KEYS.get(kind, set())
-    stray = sorted(set(data) - allowed)
+    declared = page_type.import_fields if page_type else ()
+    stray = sorted(set(data) - COMMON_KEYS - {f.key for f in declared})
     if stray:
         v.problem(f"unknown key(s) for type {kind or '?'}: {', '.join(stray)}")
 
     fields: dict[str, Any] = {
-        "title": v.string("title", required=True),
+        "title": v.string("title", required=True, limit=spec.max_length(KnowledgePage, "title")),
         "summary": v.string("summary", required=True),
         "published_date": v.date("published", required=True),
     }
     body = v.html("body_html")
     fields["body"] = [{"type": "paragraph", "value": body}] if body else []
-    language = v.string("language") or "en"
-    if language not in LANGUAGE_CODES:
-        v.problem(f"unknown language {language!r} (expected en, fr or es)")
-    fields["language"] = language
+    fields["language"] = v.choice(
+        "language", spec.choices(KnowledgePage, "language"), spec.default(KnowledgePage, "language")
+    )
 
-    regions = v.codes("regions", vocab.regions, required=True)
-    countries = v.codes("countries", vocab.countries, upper=True)
-    topics = v.codes("topics", vocab.topics, required=True)
-    partners = v.codes("partners", vocab.partners)
+    terms = {entry.key: v.codes(entry) for entry in VOCABULARIES}
     tags = v.string_list("tags")
-    if any(len(t) > MAX_LENGTHS["tag"] for t in tags):
-        v.problem(f"tags are limited to {MAX_LENGTHS['tag']} characters")
+    tag_limit = spec.max_length(Tag, "name")
+    if any(len(t) > tag_limit for t in tags):
+        v.problem(f"tags are limited to {tag_limit} characters")
 
+    regions = terms["regions"]  # a community is a region's: the page tree follows them
     community = v.string("community") or (regions[0] if regions else "")
-    if community and community not in vocab.regions:
+    if community and community not in vocab["regions"]:
         v.problem(f"unknown community region code: {community}")
 
     members_only = data.get("members_only")
     if members_only is not None and not isinstance(members_only, bool):
         v.problem("members_only must be true or false")
 
-    for key in TYPE_KEYS.get(kind, ()):
-        if key in HTML_KEYS:
-            fields[key] = v.html(key)
-        elif key in PLAIN_KEYS:
-            fields[key] = v.string(key, required=key == "issuing_body")
-    contributing = None
-    if kind == "procedure":
-        steps = v.object_list("steps", {"title": True, "description": False, "responsible": False})
-        for step in steps:
-            step["description"] = sanitise_html(step["description"])
-        fields["steps"] = [{"type": "step", "value": s} for s in steps]
-    elif kind == "handbook":
-        chapters = v.object_list("chapters", {"title": True, "summary": False, "body": False})
-        for chapter in chapters:
-            chapter["body"] = sanitise_html(chapter["body"])
-        fields["chapters"] = [{"type": "chapter", "value": c} for c in chapters]
-    elif kind == "standard":
-        status = v.string("status") or StandardPage.Status.IN_FORCE
-        if status not in StandardPage.Status.values:
-            v.problem(f"unknown status {status!r} (expected {', '.join(StandardPage.Status)})")
-        fields["status"] = status
-        fields["effective_date"] = v.date("effective_date")
-    elif kind == "partner_study":
-        contributing = v.string("contributing_partner") or (partners[0] if partners else "")
-        if not contributing:
-            v.problem("partner_study needs contributing_partner (or at least one partner)")
-        elif contributing not in vocab.partners:
-            v.problem(f"unknown contributing_partner: {contributing}")
-        elif contributing not in partners:
-            partners.append(contributing)
+    references: dict[str, str] = {}
+    for declaration in declared:
+        name, value = v.type_field(page_type, declaration, terms)
+        (references if declaration.kind is Kind.VOCABULARY else fields)[name] = value
     attachments = v.attachments()
 
     if v.problems:
         raise _Invalid("; ".join(v.problems))
     return ImportItem(
-        line=line_no, external_id=external_id, type=kind, fields=fields, regions=regions,
-        countries=countries, topics=topics, partners=partners, tags=tags, community=community,
-        contributing_partner=contributing, members_only=members_only, attachments=attachments,
+        line=line_no, external_id=external_id, type=kind, fields=fields, terms=terms,
+        references=references, tags=tags, community=community, members_only=members_only,
+        attachments=attachments,
     )  # fmt: skip
 
 
 def parse_lines(
     lines: Iterable[bytes | str], base_dir: Path, vocab: Vocabulary | None = None
 ) -> tuple[list[ImportItem], list[LineError]]:
-    """Validate every line; return the good items and a list of all bad lines."""
+    """Validate every line; return the good items and a list of all bad lines. Raises
+    NotReady when no vocabulary is loaded (every code would be unknown)."""
     vocab = vocab or Vocabulary.load()
+    if vocab.is_empty:
+        raise NotReady(
+            "No vocabularies are loaded, so no code can be checked: "
+            "run `manage.py load_vocabularies` first."
+        )
     items: list[ImportItem] = []
     errors: list[LineError] = []
     seen: dict[str, int] = {}
@@ -397,22 +424,33 @@ class _Writer:
 
     def __init__(self, vocab: Vocabulary, dry_run: bool):
         self.vocab, self.dry_run = vocab, dry_run
-        self.communities = {
-            c.region.code: c for c in CommunityPage.objects.select_related("region")
-        }
+        self.communities = self._communities()
         self.profiles: dict[str, Page] = {}
         self.slugs: dict[int, set[str]] = {}
 
+    @staticmethod
+    def _communities() -> dict[str, CommunityPage]:
+        return {c.region.code: c for c in CommunityPage.objects.select_related("region")}
+
+    def _ensure_tree(self) -> None:
+        """The community and partner pages follow the vocabularies: a database that has
+        them but no page tree yet (freshly migrated) gets it built, as `bin/run` would."""
+        ensure_site_tree()
+        self.communities = self._communities()
+
     def parent_for(self, item: ImportItem) -> Page:
-        if item.type != "partner_study":
+        code = item.profile_partner
+        if code is None:
+            if item.community not in self.communities:
+                self._ensure_tree()
             return self.communities[item.community]
-        code = item.contributing_partner
         if code not in self.profiles:
-            self.profiles[code] = (
-                ensure_partner_profile(self.vocab.partners[code])
-                if not self.dry_run
-                else Page(pk=None)
-            )
+            if self.dry_run:
+                self.profiles[code] = Page(pk=None)
+            else:
+                if not PartnerStudiesIndexPage.objects.exists():
+                    self._ensure_tree()
+                self.profiles[code] = ensure_partner_profile(self.vocab["partners"][code])
         return self.profiles[code]
 
     def unique_slug(self, parent: Page, title: str) -> str:
@@ -433,13 +471,14 @@ class _Writer:
         for name, value in item.fields.items():
             setattr(page, name, value)
         page.external_id = item.external_id
-        page.regions = [self.vocab.regions[c] for c in item.regions]
-        page.countries = [self.vocab.countries[c] for c in item.countries]
-        page.topics = [self.vocab.topics[c] for c in item.topics]
-        page.partners = [self.vocab.partners[c] for c in item.partners]
+        for entry in VOCABULARIES:
+            known = self.vocab[entry.key]
+            setattr(page, entry.relation, [known[c] for c in item.terms[entry.key]])
         page.tags.set(item.tags)
-        if item.contributing_partner:
-            page.contributing_partner = self.vocab.partners[item.contributing_partner]
+        for declaration in page.import_fields:
+            if declaration.kind is Kind.VOCABULARY:
+                known = self.vocab[declaration.vocabulary]
+                setattr(page, declaration.key, known[item.references[declaration.key]])
         if item.attachments:
             members_only = (
                 item.members_only
@@ -485,13 +524,17 @@ class _Writer:
         return outcome
 
 
+def _file_hash(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hash_filelike(handle)
+
+
 def _document_for(path: Path, collection):
     """The Wagtail document with this file's content, uploaded once (into the collection of
     the item's audience) and reused after; publishing moves a reused one where it belongs
     (knowledge.document_collections)."""
     Document = get_document_model()
-    with path.open("rb") as handle:
-        digest = hash_filelike(handle)
+    digest = _file_hash(path)
     existing = Document.objects.filter(file_hash=digest).first()
     if existing:
         return existing
@@ -505,32 +548,24 @@ def _document_for(path: Path, collection):
     return document
 
 
-def _file_hash(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hash_filelike(handle)
-
-
 def _stream(value) -> list:
     return [{"type": b["type"], "value": b["value"]} for b in value.get_prep_value()]
 
 
 def _state(page: KnowledgePage) -> dict:
     """What an import controls of an existing page, in the shape `_desired_state` builds."""
-    state = {name: getattr(page, name) for name in ("title", "summary", "published_date",
-             "language")}  # fmt: skip
+    state = {name: getattr(page, name) for name in COMMON_FIELDS}
     state["body"] = _stream(page.body)
-    for name in TYPE_KEYS[page.knowledge_type]:
-        if name in ("steps", "chapters"):
-            state[name] = _stream(getattr(page, name))
-        elif name == "contributing_partner":
-            state[name] = page.contributing_partner.acronym
-        elif hasattr(page, name):
-            value = getattr(page, name)
-            state[name] = value.source if hasattr(value, "source") else value
-    state["regions"] = sorted(page.regions.values_list("code", flat=True))
-    state["countries"] = sorted(page.countries.values_list("code", flat=True))
-    state["topics"] = sorted(page.topics.values_list("code", flat=True))
-    state["partners"] = sorted(page.partners.values_list("acronym", flat=True))
+    for declaration in page.import_fields:
+        value = getattr(page, declaration.key)
+        if declaration.kind is Kind.BLOCKS:
+            value = _stream(value)
+        elif declaration.kind is Kind.VOCABULARY:
+            value = getattr(value, vocabulary(declaration.vocabulary).code)
+        state[declaration.key] = value
+    for entry in VOCABULARIES:
+        related = getattr(page, entry.relation)
+        state[entry.key] = sorted(related.values_list(entry.code, flat=True))
     state["tags"] = sorted(page.tags.names())
     state["parent"] = page.get_parent().pk
     state["members_only"] = page_audience(page) == "members"
@@ -541,17 +576,16 @@ def _state(page: KnowledgePage) -> dict:
 
 
 def _desired_state(item: ImportItem, page: KnowledgePage) -> dict:
-    state = {k: v for k, v in item.fields.items()}
-    if item.contributing_partner:
-        state["contributing_partner"] = item.contributing_partner
-        profile = PartnerProfilePage.objects.filter(partner__acronym=item.contributing_partner)
-        state["parent"] = profile.values_list("pk", flat=True).first()
+    state = dict(item.fields) | item.references
+    if (partner := item.profile_partner) is not None:
+        profiles = PartnerProfilePage.objects.filter(
+            **{f"partner__{vocabulary('partners').code}": partner}
+        )
+        state["parent"] = profiles.values_list("pk", flat=True).first()
     else:
-        state["parent"] = CommunityPage.objects.get(region__code=item.community).pk
-    state["regions"] = sorted(item.regions)
-    state["countries"] = sorted(item.countries)
-    state["topics"] = sorted(item.topics)
-    state["partners"] = sorted(item.partners)
+        communities = CommunityPage.objects.filter(region__code=item.community)
+        state["parent"] = communities.values_list("pk", flat=True).first()
+    state |= {key: sorted(codes) for key, codes in item.terms.items()}
     state["tags"] = sorted(item.tags)
     state["members_only"] = (
         item.members_only if item.members_only is not None else page_audience(page) == "members"

@@ -3,6 +3,11 @@
 `KnowledgePage` is a concrete parent (multi-table) rather than an abstract base: the five
 types share ten metadata fields and are listed, filtered and indexed together, so one table
 gives one query across all types (the CFPB `AbstractFilterPage` pattern).
+
+Each type describes itself, as Wagtail's `search_fields` and `content_panels` do:
+`search_text_fields` are its own fields whose text goes into the search document (in
+reading order), `import_fields` the keys an import line may carry for it. The search
+documents, the importer, the bulk writer and the corpus generator read them.
 """
 
 from django.core.exceptions import ValidationError
@@ -18,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import BODY_FEATURES, BodyBlock, ChaptersBlock, StepsBlock
+from .import_fields import BLOCKS, CHOICE, DATE, HTML, PLAIN, ImportField, reference
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
 
 LANGUAGES = [("en", "English"), ("fr", "French"), ("es", "Spanish")]
@@ -98,14 +104,14 @@ class PartnerProfilePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from .registry import vocabulary  # the registry reads these page types
+
+        # Listed as the partner facet counts them: partners and contributing partner.
         context["contributions"] = (
-            KnowledgePage.objects.live()
+            vocabulary("partners")
+            .pages_using([self.partner])
+            .live()
             .public()
-            .filter(
-                models.Q(partners=self.partner)
-                | models.Q(partnerstudypage__contributing_partner=self.partner)
-            )
-            .distinct()
             .order_by("-published_date")
         )
         return context
@@ -121,6 +127,8 @@ class KnowledgePage(Page):
     """Metadata and body shared by every knowledge item; never created directly."""
 
     knowledge_type = ""  # stable code of the content type, set by each subclass
+    search_text_fields: tuple[str, ...] = ()
+    import_fields: tuple[ImportField, ...] = ()
 
     summary = models.TextField(help_text="Two or three sentences shown in lists and results.")
     body = StreamField(BodyBlock(), blank=True)
@@ -168,7 +176,6 @@ class KnowledgePage(Page):
         ),
         InlinePanel("attachments", label="Attachments"),
     ]
-    type_panels: list = []
     content_panels = (
         Page.content_panels + [FieldPanel("summary")] + metadata_panels + [FieldPanel("body")]
     )
@@ -214,6 +221,9 @@ class CaseStudyPage(KnowledgePage):
     outcome = RichTextField(features=BODY_FEATURES, blank=True)
     lessons_learned = RichTextField(features=BODY_FEATURES, blank=True)
 
+    search_text_fields = ("what_happened", "measures_taken", "outcome", "lessons_learned")
+    import_fields = tuple(ImportField(name, HTML) for name in search_text_fields)
+
     content_panels = _panels(
         FieldPanel("what_happened"),
         FieldPanel("measures_taken"),
@@ -236,6 +246,13 @@ class ProcedurePage(KnowledgePage):
     scope = RichTextField(features=BODY_FEATURES, blank=True)
     steps = StreamField(StepsBlock(), blank=True)
     owning_unit = models.CharField(max_length=200, blank=True, help_text="Unit that owns it")
+
+    search_text_fields = ("scope", "owning_unit", "steps")
+    import_fields = (
+        ImportField("scope", HTML),
+        ImportField("owning_unit", PLAIN),
+        ImportField("steps", BLOCKS),
+    )
 
     content_panels = _panels(FieldPanel("scope"), FieldPanel("owning_unit"), FieldPanel("steps"))
     parent_page_types = ["knowledge.CommunityPage"]
@@ -260,6 +277,14 @@ class StandardPage(KnowledgePage):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_FORCE)
     effective_date = models.DateField(null=True, blank=True)
 
+    search_text_fields = ("issuing_body", "reference_number")
+    import_fields = (
+        ImportField("issuing_body", PLAIN, required=True),
+        ImportField("reference_number", PLAIN),
+        ImportField("status", CHOICE),
+        ImportField("effective_date", DATE),
+    )
+
     content_panels = _panels(
         FieldRowPanel([FieldPanel("issuing_body"), FieldPanel("reference_number")]),
         FieldRowPanel([FieldPanel("status"), FieldPanel("effective_date")]),
@@ -279,6 +304,9 @@ class HandbookPage(KnowledgePage):
 
     edition = models.CharField(max_length=60, blank=True)
     chapters = StreamField(ChaptersBlock(), blank=True)
+
+    search_text_fields = ("edition", "chapters")
+    import_fields = (ImportField("edition", PLAIN), ImportField("chapters", BLOCKS))
 
     content_panels = _panels(FieldPanel("edition"), FieldPanel("chapters"))
     parent_page_types = ["knowledge.CommunityPage"]
@@ -314,6 +342,13 @@ class PartnerStudyPage(KnowledgePage):
     )
     methodology = RichTextField(features=BODY_FEATURES, blank=True)
     commissioning_body = models.CharField(max_length=200, blank=True)
+
+    search_text_fields = ("commissioning_body", "methodology")
+    import_fields = (
+        reference("contributing_partner", "partners"),
+        ImportField("methodology", HTML),
+        ImportField("commissioning_body", PLAIN),
+    )
 
     content_panels = _panels(
         FieldPanel("contributing_partner"),

@@ -1,6 +1,7 @@
-"""The one gate for HTML that enters outside Wagtail's rich-text editor (imports, partner
-abstracts, form and API input). Built on bleach with an explicit allow-list: no script,
-style, event handlers, iframes, or URLs other than http(s), mailto and relative links."""
+"""The one gate for HTML that enters outside Wagtail's rich-text editor: every HTML key of an
+import line (knowledge/importing.py). Built on bleach with an explicit allow-list: no
+script, style, event handlers, iframes, or URLs other than http(s), mailto and relative
+links. (The search index takes plain text from search/documents.py, never from here.)"""
 
 import bleach
 
@@ -31,8 +32,3 @@ _cleaner = bleach.Cleaner(
 def sanitise_html(html: str) -> str:
     """Return `html` with everything outside the allow-list removed (text kept, escaped)."""
     return _cleaner.clean(html or "")
-
-
-def strip_tags(html: str) -> str:
-    """Plain text of `html` (for summaries and the search index), entities escaped."""
-    return bleach.clean(html or "", tags=set(), strip=True, strip_comments=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from .pages import CommunityPage, HomePage, PartnerProfilePage, PartnerStudiesIndexPage
+from .registry import vocabulary
 from .vocabularies import PartnerOrganisation, Region
 
 HOME_INTRO = (
@@ -86,6 +87,8 @@ def ensure_partner_profile(
     index = index or PartnerStudiesIndexPage.objects.get()
     return index.add_child(
         instance=PartnerProfilePage(
-            title=partner.name, slug=partner.acronym.lower(), partner=partner
+            title=partner.name,
+            slug=getattr(partner, vocabulary("partners").code).lower(),
+            partner=partner,
         )
     )

@@ -1,11 +1,13 @@
 """Knowledge pages as search documents (the dict shape declared in search.schema).
 
 Built in batches for speed, from rows rather than page instances: one `values()` query per
-batch for the pages' own columns, one per page type for the type's text fields, one per
-vocabulary relation and one for tags (ids resolved through vocabularies loaded once per
-build), one for attachments, and a view-restriction lookup only for pages below a restricted
-page. A single page (`build_document`, the outbox drain) goes through the same code, so both
-paths give identical documents.
+batch for the pages' own columns, one per page type for the type's text fields (its
+`search_text_fields`), one per way a page reaches a vocabulary of knowledge.registry and
+one for tags (ids resolved through vocabularies loaded once per build), one for
+attachments, and a view-restriction lookup only for pages below a restricted page. Facet
+values follow each facet's source in search.schema. A single page (`build_document`) and
+the outbox drain (`build_documents`) go through the same code as a rebuild
+(`iter_documents`), so every path gives identical documents.
 """
 
 from __future__ import annotations
@@ -27,17 +29,8 @@ from django.urls import NoReverseMatch, reverse
 from wagtail.models import PageViewRestriction, Site
 
 from knowledge.audience import page_audience
-from knowledge.pages import (
-    CaseStudyPage,
-    HandbookPage,
-    KnowledgeAttachment,
-    KnowledgePage,
-    KnowledgePageTag,
-    PartnerStudyPage,
-    ProcedurePage,
-    StandardPage,
-)
-from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
+from knowledge.pages import KnowledgeAttachment, KnowledgePage, KnowledgePageTag
+from knowledge.registry import VOCABULARIES, VocabularyEntry
 
 from . import schema as S
 from .models import ExtractedText
@@ -46,15 +39,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_ATTACHMENT_CHARS = 200_000  # enough to find a report by its words; bounds index size
-
-# Each type's own searchable fields, in reading order (rich text, plain text or StreamField).
-TYPE_TEXT_FIELDS: dict[type[KnowledgePage], tuple[str, ...]] = {
-    CaseStudyPage: ("what_happened", "measures_taken", "outcome", "lessons_learned"),
-    ProcedurePage: ("scope", "owning_unit", "steps"),
-    StandardPage: ("issuing_body", "reference_number"),
-    HandbookPage: ("edition", "chapters"),
-    PartnerStudyPage: ("commissioning_body", "methodology"),
-}
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -141,26 +125,29 @@ PAGE_COLUMNS = (
     "summary",
     "body",
     "published_date",
-    "language",
+    *dict.fromkeys(f.source.field for f in S.FACETS if isinstance(f.source, S.FieldSource)),
 )
 
 
 @dataclass(frozen=True)
 class _Term:
-    """A vocabulary entry as documents use it: facet code and the names that match it."""
+    """A vocabulary entry as documents use it: facet code, the names that match it, and the
+    attributes facets are derived from."""
 
     code: str
     names: tuple[str, ...]
+    attributes: dict[str, str]
 
 
-# Page relation -> (vocabulary, its code field, the fields whose words match it). The
-# vocabularies are small (hundreds of rows): loaded once per build, ids resolved in memory.
-RELATIONS = {
-    "regions": (Region, "code", ("name", "short_name")),
-    "countries": (Country, "code", ("name",)),
-    "topics": (Topic, "code", ("name",)),
-    "partners": (PartnerOrganisation, "acronym", ("name", "acronym")),
-}
+def _attributes(entry: VocabularyEntry) -> tuple[str, ...]:
+    """The entry fields that facets are derived from (a partner's kind)."""
+    return tuple(
+        f.source.attribute
+        for f in S.FACETS
+        if isinstance(f.source, S.VocabularySource)
+        and f.source.vocabulary == entry.key
+        and f.source.attribute
+    )
 
 
 class _Builder:
@@ -169,12 +156,19 @@ class _Builder:
 
     def __init__(self) -> None:
         # Each vocabulary in its model's ordering: a page lists its terms in that order, as
-        # `page.regions.all()` would.
+        # `page.regions.all()` would. They are small (hundreds of rows): loaded once per
+        # build, ids resolved in memory.
         self.terms: dict[str, dict[int, _Term]] = {}
-        for relation, (model, code, names) in RELATIONS.items():
-            self.terms[relation] = {
-                pk: _Term(code=values[0], names=tuple(values[1:]))
-                for pk, *values in model.objects.values_list("pk", code, *names)
+        for entry in VOCABULARIES:
+            names, attributes = len(entry.names), _attributes(entry)
+            rows = entry.model.objects.values_list("pk", entry.code, *entry.names, *attributes)
+            self.terms[entry.key] = {
+                pk: _Term(
+                    code=values[0],
+                    names=tuple(values[1 : 1 + names]),
+                    attributes=dict(zip(attributes, values[1 + names :], strict=True)),
+                )
+                for pk, *values in rows
             }
         self.url = _url_builder()
         self.restricted = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
@@ -192,34 +186,35 @@ class _Builder:
         models = {pk: _model(rows[pk]["content_type_id"]) for pk in ids}
         type_text = _type_text(models)
         attachment_text = _attachment_text(ids)
-        related = {relation: self._related(relation, ids) for relation in RELATIONS}
+        related = {entry.key: self._related(entry, ids) for entry in VOCABULARIES}
         tags = _tags(ids)
         return [
             _document(
-                rows[pk],
-                models[pk].knowledge_type,
-                self.url(rows[pk]["url_path"]),
-                audiences[pk],
-                {relation: related[relation].get(pk, []) for relation in RELATIONS},
-                tags.get(pk, []),
-                type_text.get(pk, ""),
-                attachment_text.get(pk, ""),
+                _Item(
+                    row=rows[pk],
+                    knowledge_type=models[pk].knowledge_type,
+                    url=self.url(rows[pk]["url_path"]),
+                    audience=audiences[pk],
+                    related={key: terms.get(pk, []) for key, terms in related.items()},
+                    tags=tags.get(pk, []),
+                    type_text=type_text.get(pk, ""),
+                    attachments=attachment_text.get(pk, ""),
+                )
             )
             for pk in ids
         ]
 
-    def _related(self, relation: str, ids: list[int]) -> dict[int, list[_Term]]:
-        """Each page's terms of one vocabulary relation, in the vocabulary's order."""
-        field = KnowledgePage._meta.get_field(relation)
-        through = field.remote_field.through
-        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-        terms = self.terms[relation]
+    def _related(self, entry: VocabularyEntry, ids: list[int]) -> dict[int, list[_Term]]:
+        """Each page's terms of one vocabulary, through every way a page reaches it (the
+        many-to-many, a partner study's contributing partner), in the vocabulary's order."""
+        terms = self.terms[entry.key]
         order = {pk: rank for rank, pk in enumerate(terms)}
-        by_page: dict[int, list[int]] = defaultdict(list)
-        for page_id, term_id in through.objects.filter(**{f"{source}__in": ids}).values_list(
-            source, target
-        ):
-            by_page[page_id].append(term_id)
+        by_page: dict[int, set[int]] = defaultdict(set)
+        pages = KnowledgePage.objects.filter(pk__in=ids).order_by()
+        for lookup in entry.lookups():
+            for page_id, term_id in pages.values_list("pk", lookup):
+                if term_id is not None:
+                    by_page[page_id].add(term_id)
         return {
             page_id: [terms[t] for t in sorted(term_ids, key=order.__getitem__)]
             for page_id, term_ids in by_page.items()
@@ -267,46 +262,62 @@ def _url_builder() -> Callable[[str], str]:
     return url
 
 
-def _document(
-    row: dict,
-    knowledge_type: str,
-    url: str,
-    audience: str,
-    related: dict[str, list[_Term]],
-    tags: list[tuple[str, str]],
-    type_text: str,
-    attachments: str,
-) -> dict:
-    body = " ".join(t for t in (stream_text(row["body"]), type_text) if t)
+@dataclass(frozen=True)
+class _Item:
+    """Everything read about one page that its document is made from."""
+
+    row: dict
+    knowledge_type: str
+    url: str
+    audience: str
+    related: dict[str, list[_Term]]  # vocabulary key -> the page's terms
+    tags: list[tuple[str, str]]  # (name, slug)
+    type_text: str
+    attachments: str
+
+
+def _document(item: _Item) -> dict:
+    row = item.row
+    body = " ".join(t for t in (stream_text(row["body"]), item.type_text) if t)
     vocabulary = []
-    for relation in RELATIONS:  # all names of a relation's terms, name by name
-        terms = related[relation]
-        for position in range(len(RELATIONS[relation][2])):
+    for entry in VOCABULARIES:  # all names of a vocabulary's terms, name by name
+        terms = item.related[entry.key]
+        for position in range(len(entry.names)):
             vocabulary += [term.names[position] for term in terms]
-    published = row["published_date"]
     document = {
         "id": row["pk"],
-        "url": url,
+        "url": item.url,
         "title": row["title"],
         "summary": row["summary"],
         "body": body,
-        "attachments": attachments,
-        "tags_text": " ".join(name for name, _slug in tags),
+        "attachments": item.attachments,
+        "tags_text": " ".join(name for name, _slug in item.tags),
         "vocabulary_text": " ".join(dict.fromkeys(vocabulary)),
-        "language": row["language"],
-        S.PUBLISHED_FIELD: published.isoformat(),
+        S.PUBLISHED_FIELD: row["published_date"].isoformat(),
         S.SORT_TITLE_FIELD: row["title"].casefold(),
-        S.VISIBILITY_FIELD: audience,
-        "region": sorted(t.code for t in related["regions"]),
-        "country": sorted(t.code for t in related["countries"]),
-        "topic": sorted(t.code for t in related["topics"]),
-        "partner": sorted(t.code for t in related["partners"]),
-        "type": [knowledge_type],
-        "year": [str(published.year)],
-        "tag": [slug for _name, slug in tags],
+        S.VISIBILITY_FIELD: item.audience,
     }
+    for facet in S.FACETS:
+        document[facet.name] = _facet_values(facet.source, item)
     document[S.FINGERPRINT_FIELD] = fingerprint(document)
     return document
+
+
+def _facet_values(source: S.FacetSource, item: _Item) -> list[str] | str:
+    """An item's values of one facet, as its source in search.schema says."""
+    if isinstance(source, S.VocabularySource):
+        terms = item.related[source.vocabulary]
+        if not source.attribute:
+            return sorted(t.code for t in terms)
+        return sorted({t.attributes[source.attribute] for t in terms} - {""})
+    if isinstance(source, S.FieldSource):
+        return item.row[source.field]  # a single value, stored as it is
+    derived = {
+        "type": lambda: [item.knowledge_type],
+        "year": lambda: [str(item.row["published_date"].year)],
+        "tag": lambda: [slug for _name, slug in item.tags],
+    }
+    return derived[source.name]()
 
 
 def _tags(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
@@ -327,7 +338,7 @@ def _type_text(models: dict[int, type[KnowledgePage]]) -> dict[int, str]:
         ids_by_model[model].append(pk)
     text: dict[int, str] = {}
     for model, ids in ids_by_model.items():
-        fields = TYPE_TEXT_FIELDS.get(model, ())
+        fields = model.search_text_fields
         if not fields:
             continue
         for pk, *values in model.objects.filter(pk__in=ids).values_list("pk", *fields):

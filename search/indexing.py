@@ -18,20 +18,13 @@ from django.db.models import Max
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
 from knowledge.pages import KnowledgePage
-from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
+from knowledge.registry import VOCABULARIES
 
 from .models import IndexUpdate
 from .tasks import drain_index_updates
 
 logger = logging.getLogger(__name__)
 
-# Which KnowledgePage relation each vocabulary is reached through.
-VOCABULARY_RELATIONS = {
-    Region: "regions",
-    Country: "countries",
-    Topic: "topics",
-    PartnerOrganisation: "partners",
-}
 
 
 def queue(page_ids: Iterable[int], action: str = IndexUpdate.Action.INDEX) -> None:
@@ -102,15 +95,12 @@ def replay_changes_since(marker: ChangeMarker) -> int:
         pk__in=KnowledgePage.objects.filter(pk__in=touched).values("pk")
     ):
         page_ids.update(KnowledgePage.objects.descendant_of(page).values_list("pk", flat=True))
-    for model, relation in VOCABULARY_RELATIONS.items():
+    for vocabulary in VOCABULARIES:
         edited = ModelLogEntry.objects.filter(
-            pk__gt=marker.model_log, content_type=ContentType.objects.get_for_model(model)
+            pk__gt=marker.model_log,
+            content_type=ContentType.objects.get_for_model(vocabulary.model),
         ).values_list("object_id", flat=True)
         if edited := [int(pk) for pk in edited if pk.isdigit()]:
-            page_ids.update(
-                KnowledgePage.objects.filter(**{f"{relation}__in": edited}).values_list(
-                    "pk", flat=True
-                )
-            )
+            page_ids.update(vocabulary.pages_using(edited).values_list("pk", flat=True))
     queue(sorted(page_ids))
     return len(page_ids)

@@ -33,9 +33,9 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from knowledge import registry
 from knowledge.audience import visible_audiences
-from knowledge.pages import KNOWLEDGE_TYPES, LANGUAGES
-from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
+from knowledge.pages import KNOWLEDGE_TYPES, KnowledgePage
 
 from . import policy, schema
 from .engines.base import SearchQuery
@@ -64,21 +64,9 @@ class FacetVocabulary:
 
     @cached_property
     def _labels(self) -> dict[str, dict[str, str]]:
-        return {
-            "region": dict(Region.objects.values_list("code", "short_name")),
-            "country": dict(Country.objects.values_list("code", "name")),
-            "topic": dict(Topic.objects.values_list("code", "name")),
-            "partner": {
-                acronym: f"{name} ({acronym})"
-                for acronym, name in PartnerOrganisation.objects.values_list("acronym", "name")
-            },
-            "type": {
-                code: str(cls._meta.verbose_name).capitalize()
-                for code, cls in KNOWLEDGE_TYPES.items()
-            },
-            "language": dict(LANGUAGES),
-            "tag": dict(Tag.objects.values_list("slug", "name")),
-        }
+        """facet -> code -> label, from each facet's source in the schema (years have none:
+        any four digits is a year, shown as it is)."""
+        return {facet.name: self._source_labels(facet.source) for facet in schema.FACETS}
 
     @cached_property
     def _folded(self) -> dict[str, dict[str, str]]:
@@ -111,6 +99,26 @@ class FacetVocabulary:
     def label(self, facet: str, value: str) -> str:
         """Human label for a code (a tag's name for its slug); else the code itself."""
         return self._labels.get(facet, {}).get(value, value)
+
+    @staticmethod
+    def _source_labels(source: schema.FacetSource) -> dict[str, str]:
+        if isinstance(source, schema.VocabularySource):
+            entry = registry.vocabulary(source.vocabulary)
+            return entry.choices(source.attribute) if source.attribute else entry.labels()
+        if isinstance(source, schema.FieldSource):
+            return {
+                str(v): str(label)
+                for v, label in KnowledgePage._meta.get_field(source.field).flatchoices
+            }
+        derived = {
+            "type": lambda: {
+                code: str(cls._meta.verbose_name).capitalize()
+                for code, cls in KNOWLEDGE_TYPES.items()
+            },
+            "tag": lambda: dict(Tag.objects.values_list("slug", "name")),
+            "year": dict,
+        }
+        return derived[source.name]()
 
 
 @dataclass(frozen=True)

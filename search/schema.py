@@ -27,12 +27,40 @@ class TextField:
 
 
 @dataclass(frozen=True)
+class VocabularySource:
+    """Codes of the item's entries in a vocabulary of knowledge.registry (by key), or, with
+    `attribute`, the distinct values of one choice field of those entries (a partner's kind)."""
+
+    vocabulary: str
+    attribute: str = ""
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """The value of a knowledge page field with choices (its choices give codes and labels)."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class DerivedSource:
+    """A value the document builder and the parser compute under this name: "type" (the
+    page class), "year" (of the publication date), "tag" (tag slugs)."""
+
+    name: str
+
+
+FacetSource = VocabularySource | FieldSource | DerivedSource
+
+
+@dataclass(frozen=True)
 class Facet:
     """A keyword field that can be filtered (OR within, AND across) and counted."""
 
     name: str  # URL/API parameter and document field: ?region=EUR
     label: str
     size: int  # most buckets a response carries; at least the vocabulary's size
+    source: FacetSource  # where an item's values and the valid codes and labels come from
     ordering: str = "count"  # "count" (most first) or "value_desc" (years, newest first)
 
 
@@ -46,14 +74,17 @@ TEXT_FIELDS: tuple[TextField, ...] = (
 )
 
 FACETS: tuple[Facet, ...] = (
-    Facet("region", "Region", size=10),
-    Facet("country", "Country", size=300),
-    Facet("topic", "Topic", size=50),
-    Facet("partner", "Partner organisation", size=100),
-    Facet("type", "Content type", size=10),
-    Facet("language", "Language", size=10),
-    Facet("year", "Publication year", size=100, ordering="value_desc"),
-    Facet("tag", "Tag", size=50),
+    Facet("region", "Region", size=10, source=VocabularySource("regions")),
+    Facet("country", "Country", size=300, source=VocabularySource("countries")),
+    Facet("topic", "Topic", size=50, source=VocabularySource("topics")),
+    Facet("partner", "Partner organisation", size=100, source=VocabularySource("partners")),
+    Facet("partner_kind", "Kind of partner", size=10, source=VocabularySource("partners", "kind")),
+    Facet("type", "Content type", size=10, source=DerivedSource("type")),
+    Facet("language", "Language", size=10, source=FieldSource("language")),
+    Facet(
+        "year", "Publication year", size=100, source=DerivedSource("year"), ordering="value_desc"
+    ),
+    Facet("tag", "Tag", size=50, source=DerivedSource("tag")),
 )
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in FACETS)
 
@@ -65,8 +96,6 @@ PUBLISHED_FIELD = "published"  # ISO date; sorts newest/oldest
 
 # Stored for display, not searched: what a result needs without a database query.
 STORED_FIELDS: tuple[str, ...] = ("id", "url", "title", "summary", "published", "type")
-
-VISIBILITIES = ("public", "members")
 
 SORTS = ("relevance", "newest", "oldest", "title")
 PAGE_SIZE = 20

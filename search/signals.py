@@ -12,6 +12,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from knowledge.pages import KnowledgePage
+from knowledge.registry import VOCABULARIES, for_model
 
 from . import indexing
 from .models import IndexUpdate
@@ -73,17 +74,17 @@ def view_restriction_groups_changed(sender, instance, action, **kwargs):
 
 
 def vocabulary_changed(sender, instance, created, **kwargs):
-    """A renamed region, country, topic or partner changes the text of every item using it."""
+    """A renamed vocabulary entry changes the text and labels of every item using it, however
+    the item reaches it (a partner study's contributing partner too)."""
     if created:
         return
-    relation = indexing.VOCABULARY_RELATIONS[sender]
-    indexing.queue(
-        KnowledgePage.objects.filter(**{relation: instance}).values_list("pk", flat=True)
+    indexing.queue(for_model(sender).pages_using([instance]).values_list("pk", flat=True))
+
+
+for vocabulary in VOCABULARIES:
+    post_save.connect(
+        vocabulary_changed, sender=vocabulary.model, dispatch_uid=f"search-{vocabulary.key}"
     )
-
-
-for vocabulary in indexing.VOCABULARY_RELATIONS:
-    post_save.connect(vocabulary_changed, sender=vocabulary, dispatch_uid=f"search-{vocabulary}")
 
 
 @receiver(post_save, sender=get_document_model())

@@ -58,8 +58,10 @@ class PartnerOrganisationFactory(DjangoModelFactory):
 
 
 class KnowledgePageFactory(wagtail_factories.PageFactory):
-    """Base for the five types; pass `parent=`, `regions=[...]`, `topics=[...]`, `tags=[...]`
-    etc. Pages are published through a revision, so publish signals fire."""
+    """Base for the five types; pass `parent=`, `tags=[...]` and any vocabulary of
+    knowledge.registry by its key (`regions=[...]`, `topics=[...]`: modelcluster keeps them
+    until the page is saved). Pages are published through a revision, so publish signals
+    fire."""
 
     class Meta:
         abstract = True
@@ -69,26 +71,6 @@ class KnowledgePageFactory(wagtail_factories.PageFactory):
     summary = "A short summary of the item."
     published_date = datetime.date(2022, 5, 1)
     language = "en"
-
-    @factory.post_generation
-    def regions(self, create, extracted, **kwargs):
-        if extracted:
-            self.regions.set(extracted)
-
-    @factory.post_generation
-    def countries(self, create, extracted, **kwargs):
-        if extracted:
-            self.countries.set(extracted)
-
-    @factory.post_generation
-    def topics(self, create, extracted, **kwargs):
-        if extracted:
-            self.topics.set(extracted)
-
-    @factory.post_generation
-    def partners(self, create, extracted, **kwargs):
-        if extracted:
-            self.partners.set(extracted)
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "knowledge",
     "search",
     "editorial",
+    "synthetic",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",

@@ -10,13 +10,16 @@ from knowledge import importing
 from knowledge.audience import page_audience
 from knowledge.pages import (
     CaseStudyPage,
+    CommunityPage,
     HandbookPage,
+    HomePage,
     KnowledgePage,
     PartnerProfilePage,
     PartnerStudyPage,
     ProcedurePage,
     StandardPage,
 )
+from knowledge.registry import VOCABULARIES
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +249,26 @@ def test_attachments_become_documents_once(site_tree, tmp_path):
 
     with pytest.raises(CommandError):
         run(write(tmp_path, [item("a-3", attachments=["../../etc/passwd"])]))
+
+
+def test_a_freshly_migrated_database_gets_the_tree_it_needs(vocabularies, tmp_path, capsys):
+    """Vocabularies loaded, no page tree yet: the communities and partner profiles follow
+    from the vocabularies, so the import builds them instead of failing on a missing one."""
+    HomePage.objects.get().delete()
+    assert not CommunityPage.objects.exists()
+    run(write(tmp_path, GOOD))
+    assert "5 created" in capsys.readouterr().out
+    case = CaseStudyPage.objects.get(external_id="cs-1")
+    assert case.get_parent().specific.region.code == "ESA"
+    study = PartnerStudyPage.objects.get(external_id="ps-1")
+    assert study.get_parent().specific == PartnerProfilePage.objects.get(partner__acronym="MACN")
+
+
+def test_without_vocabularies_one_message_names_the_command(vocabularies, tmp_path, capsys):
+    HomePage.objects.get().delete()
+    for entry in VOCABULARIES:
+        entry.model.objects.all().delete()
+    with pytest.raises(CommandError, match="run `manage.py load_vocabularies` first"):
+        run(write(tmp_path, GOOD))
+    assert "unknown" not in capsys.readouterr().err
+    assert not KnowledgePage.objects.exists()

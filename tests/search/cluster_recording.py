@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from search import schema
 from search.engines.base import SearchQuery
 from search.engines.cluster import OPENSEARCH
 from search.engines.cluster_documents import SERVING_SETTINGS, alias_name, index_definition
@@ -31,8 +32,8 @@ Send = Callable[[str, str, object], tuple[int, dict]]
 
 
 def document(id_: int, **changes) -> dict:
-    """A document in the shape search/schema.py describes."""
-    base = {
+    """A document in the shape search/schema.py describes (every facet, empty by default)."""
+    base = {facet.name: [] for facet in schema.FACETS} | {
         "id": id_,
         "url": f"/case-{id_}/",
         "title": f"Customs procedures review {id_}",

@@ -133,7 +133,7 @@ def _build_corpus() -> dict[str, object]:
         summary="Survey of officers & managers: <script>alert('x')</script> bribes.",
         regions=[region["ESA"]],
         topics=[topic["automation"]],
-        partners=[partner["TI"]],
+        partners=[],  # its partner is TI as the contributor only
         published_date=datetime.date(2024, 1, 20),
     )
     pages["members"] = CaseStudyPageFactory(
@@ -351,6 +351,27 @@ class QueryConformance:
             results = search(filters={facet: (value,)})
             assert set(corpus.names(results)) == names, facet
             assert results.total == len(names), facet
+
+    def test_partner_facet_counts_the_contributing_partner(self, search, corpus):
+        """A partner study whose `partners` list is empty is its contributor's all the same:
+        found by the partner facet, counted in it, and carrying it in the hit."""
+        results = search(filters={"partner": ("TI",)})
+        assert set(corpus.names(results)) == {"rotation", "study"}
+        assert ("TI", 2) in counts(search(), "partner")
+        (hit,) = search(filters={"type": ("partner_study",)}).hits
+        assert hit.partners == ("TI",)
+
+    def test_partner_kind_facet(self, search, corpus):
+        """Derived from the item's partners (contributors included): TI is an NGO, UNODC an
+        international organisation; counted disjunctively like every facet."""
+        assert counts(search(), "partner_kind") == [("ngo", 2), ("international_organisation", 1)]
+        results = search(filters={"partner_kind": ("ngo",)})
+        assert set(corpus.names(results)) == {"rotation", "study"}
+        assert counts(results, "partner_kind") == [("ngo", 2), ("international_organisation", 1)]
+        assert counts(results, "partner") == [("TI", 2)]
+        results = search(filters={"partner_kind": ("ngo",), "region": ("ESA",)})
+        assert corpus.names(results) == ["study"]
+        assert counts(results, "partner_kind") == [("ngo", 1)]
 
     def test_selected_values_without_matches_count_zero(self, search):
         results = search(filters={"region": ("MENA",)})
@@ -673,6 +694,19 @@ class PipelineConformance:
         assert IndexUpdate.objects.count() == 0
         assert live.ids("wombat") == [page.pk]
         assert client.get("/api/search/", {"q": "wombat"}).json()["total"] == 1
+
+    def test_contributing_partner_rename(self, live):
+        """A study reaches its contributor by foreign key, not its partner list; renaming the
+        contributor still re-indexes it."""
+        partner = PartnerOrganisation.objects.get(acronym="TI")
+        with live.commit():
+            study = PartnerStudyPageFactory(
+                contributing_partner=partner, regions=[self.eur()], title="Quokka study"
+            )
+        partner.name = "Transparency Wombats"
+        with live.commit():
+            partner.save()
+        assert live.ids("wombats") == [study.pk]
 
     def test_engine_outage_loses_nothing(self, engine, live, monkeypatch):
         monkeypatch.setattr(search.engines, "get_engine", lambda: FailingEngine(engine))

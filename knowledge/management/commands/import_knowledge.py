@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.progress import Progress
-from knowledge.importing import import_items, parse_file
+from knowledge.importing import NotReady, import_items, parse_file
 
 
 class Command(BaseCommand):
@@ -27,7 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, skip_invalid: bool, dry_run: bool, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        items, errors = parse_file(file)
+        try:
+            items, errors = parse_file(file)
+        except NotReady as exc:
+            raise CommandError(str(exc)) from exc
         for error in errors:
             self.stderr.write(f"{file.name}: {error}")
         if errors and not skip_invalid:

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.progress import Progress
-from knowledge.bulk_pages import bulk_create_pages
-from knowledge.corpus import generate
 from knowledge.pages import CommunityPage
+from synthetic.bulk_pages import bulk_create_pages
+from synthetic.corpus import generate
 
 
 class Command(BaseCommand):

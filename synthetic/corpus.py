@@ -1,4 +1,5 @@
-"""A realistic synthetic corpus for benchmarks: items in the import format (see importing.py).
+"""A realistic synthetic corpus for benchmarks: items in the import format (see
+knowledge/importing.py).
 
 Distributions are skewed the way real collections are: a few regions, topics, partners and
 tags carry most items (Zipf-like), recent years are more frequent, most items are in English,
@@ -6,19 +7,31 @@ and bodies vary from a few sentences to several sections. Text comes from a bank
 modelled on public customs-integrity practice, so search benchmarks see realistic vocabulary.
 Deterministic for a seed, and item i is the same whatever the count (a larger run extends a
 smaller one).
+
+Codes come from the reference lists the registry names (knowledge.registry); each type's
+keys from its `import_fields`, filled by kind unless FIELD_VALUES says how a key looks.
 """
 
 import csv
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 import pycountry
 
-from .vocabulary_loader import VOCABULARY_DIR, wco_region_of_country
+from knowledge import import_fields as spec
+from knowledge.import_fields import Kind
+from knowledge.pages import KNOWLEDGE_TYPES
+from knowledge.registry import vocabulary
+from knowledge.vocabulary_loader import VOCABULARY_DIR, wco_region_of_country
 
 YEARS = list(range(2012, 2027))
-TYPES = ["case_study", "procedure", "handbook", "standard", "partner_study"]
-TYPE_WEIGHTS = [40, 20, 15, 10, 15]
+# Share of each type (a type not listed here gets NEW_TYPE_WEIGHT, drawn after these).
+TYPE_SHARES = {"case_study": 40, "procedure": 20, "handbook": 15, "standard": 10,
+               "partner_study": 15}  # fmt: skip
+NEW_TYPE_WEIGHT = 10
+TYPES = [*TYPE_SHARES, *(t for t in KNOWLEDGE_TYPES if t not in TYPE_SHARES)]
+TYPE_WEIGHTS = [TYPE_SHARES.get(t, NEW_TYPE_WEIGHT) for t in TYPES]
 LANGUAGE_WEIGHTS = {"en": 86, "fr": 9, "es": 5}
 TAGS = [
     "rotation", "asset declaration", "risk management", "whistleblowing", "single window",
@@ -218,9 +231,11 @@ UNITS = ["Internal Affairs Unit", "Integrity Office", "Human Resources Directora
          "Risk Management Unit", "Post-Clearance Audit Directorate"]  # fmt: skip
 
 
-def _codes(name: str, column: str) -> list[str]:
-    with (VOCABULARY_DIR / name).open(newline="", encoding="utf-8") as handle:
-        return [row[column] for row in csv.DictReader(handle)]
+def _codes(key: str, column: str = "") -> list[str]:
+    """A column (by default the code) of a registry vocabulary's reference list."""
+    entry = vocabulary(key)
+    with (VOCABULARY_DIR / entry.csv).open(newline="", encoding="utf-8") as handle:
+        return [row[column or entry.code] for row in csv.DictReader(handle)]
 
 
 def _country_name(code: str) -> str:
@@ -238,15 +253,13 @@ class CorpusGenerator:
     def __init__(self, seed: int):
         self.seed = seed
         self.rng = random.Random(seed)
-        self.regions = _codes("regions.csv", "code")
-        self.topics = _codes("topics.csv", "code")
-        self.partners = _codes("partners.csv", "acronym")
+        self.regions = _codes("regions")
+        self.topics = _codes("topics")
+        self.partners = _codes("partners")
         self.countries = {r: [] for r in self.regions}
         for country, region in sorted(wco_region_of_country().items()):
             self.countries[region].append(country)
-        self.region_names = dict(
-            zip(self.regions, _codes("regions.csv", "short_name"), strict=True)
-        )
+        self.region_names = dict(zip(self.regions, _codes("regions", "short_name"), strict=True))
         # A fixed, seed-dependent popularity order, so "the popular topic" differs by seed.
         for pool in (self.regions, self.topics, self.partners, tags := list(TAGS)):
             random.Random(seed).shuffle(pool)
@@ -288,7 +301,7 @@ class CorpusGenerator:
         )
         topics = self._pick(self.topics, rng.choices([1, 2, 3, 4], [35, 35, 20, 10])[0])
         partners = self._pick(self.partners, rng.choices([0, 1, 2], [50, 35, 15])[0])
-        if kind == "partner_study" and not partners:
+        if not partners and _references(kind, "partners"):  # a study needs its contributor
             partners = self._pick(self.partners, 1)
         tags = self._pick(self.tags, rng.choices([0, 1, 2, 3, 4], [10, 30, 30, 20, 10])[0])
         year = rng.choices(YEARS, self.year_weights)[0]
@@ -319,48 +332,95 @@ class CorpusGenerator:
             return self.rng.choice(TITLE_PATTERNS_FR), self.rng.choice(MEASURES_FR)
         if language == "es":
             return self.rng.choice(TITLE_PATTERNS_ES), self.rng.choice(MEASURES_ES)
-        return self.rng.choice(TITLE_PATTERNS[kind]), self.rng.choice(MEASURES)
+        patterns = TITLE_PATTERNS.get(kind, TITLE_PATTERNS["handbook"])
+        return self.rng.choice(patterns), self.rng.choice(MEASURES)
 
     def _paragraph(self, language: str, count: int = 2) -> str:
         return f"<p>{' '.join(self.rng.sample(SENTENCES[language], count))}</p>"
 
     def _type_fields(self, kind: str, language: str, year: int) -> dict:
-        rng = self.rng
-        if kind == "case_study":
-            return {
-                key: self._paragraph(language)
-                for key in ("what_happened", "measures_taken", "outcome", "lessons_learned")
+        """Values for the type's declared keys, in declaration order. Lists are drawn first
+        (the order the stream of random numbers has always followed); references to a
+        vocabulary are left out, so they default to the item's first entry."""
+        page_type = KNOWLEDGE_TYPES[kind]
+        draw = _Draw(page_type, language, year)
+        declared = [d for d in page_type.import_fields if d.kind is not Kind.VOCABULARY]
+        drawn = sorted(declared, key=lambda d: d.kind is not Kind.BLOCKS)
+        values = {d.key: self._field_value(d, draw) for d in drawn}
+        return {d.key: values[d.key] for d in declared}
+
+    def _field_value(self, declaration, draw: "_Draw"):
+        if declaration.kind is not Kind.BLOCKS:
+            return self._value(declaration.key, declaration.kind, draw)
+        block_name, block = spec.stream_block(draw.page_type, declaration.key)
+        low, high = BLOCK_COUNTS.get(block_name, (2, 5))
+        keys = spec.block_keys(block)
+        return [
+            {
+                name: self._value(
+                    f"{block_name}.{name}",
+                    Kind.HTML if html else Kind.PLAIN,
+                    draw._replace(number=n),
+                )
+                for name, (_required, html) in keys.items()
             }
-        if kind == "procedure":
-            steps = [
-                {
-                    "title": f"Step {n}",
-                    "description": self._paragraph(language, 1),
-                    "responsible": rng.choice(UNITS),
-                }
-                for n in range(1, rng.randint(3, 7))
-            ]
-            return {"scope": self._paragraph(language, 1), "owning_unit": rng.choice(UNITS),
-                    "steps": steps}  # fmt: skip
-        if kind == "standard":
-            return {
-                "issuing_body": rng.choice(ISSUERS),
-                "reference_number": f"{rng.choice(['DG', 'MF', 'RA'])}/{year}/{rng.randint(1, 99)}",
-                "status": rng.choices(["in_force", "draft", "superseded"], [70, 10, 20])[0],
-                "effective_date": f"{year}-{rng.randint(1, 12):02d}-01",
-            }
-        if kind == "handbook":
-            chapters = [
-                {"title": f"Chapter {n}", "summary": "", "body": self._paragraph(language, 3)}
-                for n in range(1, rng.randint(2, 6))
-            ]
-            edition = rng.choice(["First", "Second", "Third", "Revised"])
-            return {"edition": f"{edition} edition, {year}", "chapters": chapters}
-        return {"methodology": self._paragraph(language, 1), "commissioning_body": ""}
+            for n in range(1, self.rng.randint(low, high))
+        ]
+
+    def _value(self, key: str, kind: Kind, draw: "_Draw"):
+        """A realistic value for `key` (FIELD_VALUES), else a plain one for its kind."""
+        if key in FIELD_VALUES:
+            return FIELD_VALUES[key](self, draw)
+        if kind is Kind.HTML:
+            return self._paragraph(draw.language)
+        if kind is Kind.DATE:
+            return f"{draw.year}-{self.rng.randint(1, 12):02d}-01"
+        if kind is Kind.CHOICE:
+            return self.rng.choice(spec.choices(draw.page_type, key))
+        return ""
 
     def items(self, count: int) -> Iterator[dict]:
         for number in range(1, count + 1):
             yield self.item(number)
+
+
+def _references(kind: str, key: str) -> bool:
+    return any(
+        d.kind is Kind.VOCABULARY and d.vocabulary == key
+        for d in KNOWLEDGE_TYPES[kind].import_fields
+    )
+
+
+class _Draw(NamedTuple):
+    """What a generated value may depend on."""
+
+    page_type: type
+    language: str
+    year: int
+    number: int = 0  # of the block in its list, from 1
+
+
+# How generated values of particular keys look (block keys as "block.key"); other keys get
+# a plain value of their kind.
+FIELD_VALUES: dict[str, Callable[[CorpusGenerator, _Draw], object]] = {
+    "scope": lambda g, d: g._paragraph(d.language, 1),
+    "methodology": lambda g, d: g._paragraph(d.language, 1),
+    "owning_unit": lambda g, d: g.rng.choice(UNITS),
+    "issuing_body": lambda g, d: g.rng.choice(ISSUERS),
+    "reference_number": lambda g, d: (
+        f"{g.rng.choice(['DG', 'MF', 'RA'])}/{d.year}/{g.rng.randint(1, 99)}"
+    ),
+    "status": lambda g, d: g.rng.choices(["in_force", "draft", "superseded"], [70, 10, 20])[0],
+    "edition": lambda g, d: (
+        f"{g.rng.choice(['First', 'Second', 'Third', 'Revised'])} edition, {d.year}"
+    ),
+    "step.title": lambda g, d: f"Step {d.number}",
+    "step.description": lambda g, d: g._paragraph(d.language, 1),
+    "step.responsible": lambda g, d: g.rng.choice(UNITS),
+    "chapter.title": lambda g, d: f"Chapter {d.number}",
+    "chapter.body": lambda g, d: g._paragraph(d.language, 3),
+}
+BLOCK_COUNTS = {"step": (3, 7), "chapter": (2, 6)}  # range(1, randint(low, high)) blocks
 
 
 def generate(count: int, seed: int) -> Iterator[dict]:

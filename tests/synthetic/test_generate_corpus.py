@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from knowledge.corpus import generate
 from knowledge.pages import KnowledgePage, PartnerStudyPage
+from synthetic.corpus import generate
 
 pytestmark = pytest.mark.django_db
 

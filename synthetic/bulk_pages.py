@@ -7,6 +7,9 @@ filled with one bulk insert per batch. The pages are live, published, valid Wagt
 they have no revisions (Wagtail edits a page without one as it is, and the first save in
 the admin creates one) and no publish signals fire: the search index is built afterwards
 with `manage.py reindex`. Only for generated content: nothing here sanitises HTML.
+
+The columns come from the same declarations the importer reads: the vocabularies of
+knowledge.registry and each page type's `import_fields`.
 """
 
 import datetime
@@ -23,12 +26,13 @@ from taggit.models import Tag
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from .pages import KNOWLEDGE_TYPES, CommunityPage, KnowledgePage, KnowledgePageTag
-from .site_tree import ensure_partner_profile
-from .vocabularies import Country, PartnerOrganisation, Region, Topic
+from knowledge.import_fields import ImportField, Kind, stream_block
+from knowledge.pages import KNOWLEDGE_TYPES, CommunityPage, KnowledgePage, KnowledgePageTag
+from knowledge.registry import VOCABULARIES, vocabulary
+from knowledge.site_tree import ensure_partner_profile
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's MP_Node alphabet
-BLOCK_OF_STREAM = {"steps": "step", "chapters": "chapter"}  # list key -> StreamField block
+PROFILE_PARENT = "knowledge.PartnerProfilePage"  # types published under a partner's profile
 
 
 def _segment(number: int, width: int) -> str:
@@ -82,12 +86,28 @@ def _batches(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
+def _reference(item: dict, declaration: ImportField) -> str:
+    """The code a vocabulary foreign key takes: given, or the item's first entry."""
+    return item.get(declaration.key) or item[declaration.vocabulary][0]
+
+
+def _profile_reference(page_type) -> ImportField | None:
+    """The declared reference to a partner that places a type under the partner's profile."""
+    if PROFILE_PARENT not in page_type.parent_page_types:
+        return None
+    return next(
+        d
+        for d in page_type.import_fields
+        if d.kind is Kind.VOCABULARY and d.vocabulary == "partners"
+    )
+
+
 class BulkPageWriter:
     def __init__(self):
-        self.regions = dict(Region.objects.values_list("code", "id"))
-        self.countries = dict(Country.objects.values_list("code", "id"))
-        self.topics = dict(Topic.objects.values_list("code", "id"))
-        self.partners = {p.acronym: p for p in PartnerOrganisation.objects.all()}
+        self.ids = {
+            entry.key: dict(entry.model.objects.values_list(entry.code, "id"))
+            for entry in VOCABULARIES
+        }
         self.tags = dict(Tag.objects.values_list("name", "id"))
         self.content_types = {
             code: ContentType.objects.get_for_model(cls) for code, cls in KNOWLEDGE_TYPES.items()
@@ -98,10 +118,13 @@ class BulkPageWriter:
         }
 
     def parent_for(self, item: dict) -> _Parent:
-        if item["type"] == "partner_study":
-            key = ("partner", item["partners"][0])
+        declaration = _profile_reference(KNOWLEDGE_TYPES[item["type"]])
+        if declaration is not None:
+            key = ("partner", _reference(item, declaration))
             if key not in self.parents:
-                self.parents[key] = _Parent(ensure_partner_profile(self.partners[key[1]]))
+                partners = vocabulary("partners").model.objects
+                partner = partners.get(pk=self.ids["partners"][key[1]])
+                self.parents[key] = _Parent(ensure_partner_profile(partner))
         else:
             key = ("community", item.get("community") or item["regions"][0])
         return self.parents[key]
@@ -155,7 +178,7 @@ class BulkPageWriter:
                 page.pk = by_path[page.path]
 
         knowledge_rows, type_rows = [], {code: [] for code in KNOWLEDGE_TYPES}
-        through = {name: [] for name in ("regions", "countries", "topics", "partners")}
+        through = {entry.relation: [] for entry in VOCABULARIES}
         tag_rows = []
         for page, item in zip(pages, batch, strict=True):
             body = [{"type": "paragraph", "value": item["body_html"]}] if item["body_html"] else []
@@ -170,10 +193,9 @@ class BulkPageWriter:
                 }
             )
             type_rows[item["type"]].append(self.type_row(page.pk, item))
-            for name, lookup in (("regions", self.regions), ("countries", self.countries),
-                                 ("topics", self.topics)):  # fmt: skip
-                through[name] += [(page.pk, lookup[code]) for code in item[name]]
-            through["partners"] += [(page.pk, self.partners[a].pk) for a in item["partners"]]
+            for entry in VOCABULARIES:
+                ids = self.ids[entry.key]
+                through[entry.relation] += [(page.pk, ids[c]) for c in item.get(entry.key, [])]
             tag_rows += [
                 KnowledgePageTag(content_object_id=page.pk, tag_id=self.tag_id(name))
                 for name in item["tags"]
@@ -195,20 +217,22 @@ class BulkPageWriter:
         return len(batch)
 
     def type_row(self, page_id: int, item: dict) -> dict:
-        kind = item["type"]
+        """The type table's row, from the type's import declarations (absent keys take the
+        model fields' defaults)."""
+        page_type = KNOWLEDGE_TYPES[item["type"]]
         row = {"knowledgepage_ptr_id": page_id}
-        for field in KNOWLEDGE_TYPES[kind]._meta.local_concrete_fields:
-            name = field.attname
-            if name in BLOCK_OF_STREAM:
-                row[name] = [
-                    {"type": BLOCK_OF_STREAM[name], "value": v} for v in item.get(name, [])
-                ]
-            elif name in item:
-                row[name] = item[name]
-        if kind == "standard" and item.get("effective_date"):
-            row["effective_date"] = datetime.date.fromisoformat(item["effective_date"])
-        if kind == "partner_study":
-            row["contributing_partner_id"] = self.partners[item["partners"][0]].pk
+        for declaration in page_type.import_fields:
+            key = declaration.key
+            if declaration.kind is Kind.VOCABULARY:
+                code = _reference(item, declaration)
+                row[f"{key}_id"] = self.ids[declaration.vocabulary][code]
+            elif declaration.kind is Kind.BLOCKS:
+                block_name, _block = stream_block(page_type, key)
+                row[key] = [{"type": block_name, "value": v} for v in item.get(key, [])]
+            elif declaration.kind is Kind.DATE:
+                row[key] = datetime.date.fromisoformat(item[key]) if item.get(key) else None
+            elif key in item:
+                row[key] = item[key]
         return row
 
 
