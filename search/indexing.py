@@ -26,7 +26,6 @@ from .tasks import drain_index_updates
 logger = logging.getLogger(__name__)
 
 
-
 def queue(page_ids: Iterable[int], action: str = IndexUpdate.Action.INDEX) -> None:
     """Record that these pages' documents must be re-built (or removed), then drain after
     the current transaction commits."""

@@ -226,10 +226,11 @@ def test_only_get(client, world):
     assert response.json()["details"] == {"method": ["POST"]}
 
 
-def test_facet_values_keep_the_engines_order(client, site_tree, django_capture_on_commit_callbacks):
+def test_facet_values_keep_the_engines_order(
+    client, site_tree, empty_index, django_capture_on_commit_callbacks
+):
     """Facet values are ordered once, by the engine (most frequent first, ties by code), and
     shown in that order: not re-sorted by label on the way out (France would lead Germany)."""
-    get_engine().clear()
     eur = Region.objects.get(code="EUR")
     with django_capture_on_commit_callbacks(execute=True):
         for code in ("FR", "DE"):
