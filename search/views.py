@@ -15,5 +15,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     search = parse_search_params(request.GET, request.user, vocabulary)
     outcome = run_search(search, vocabulary) if search.is_valid else SearchOutcome(search=search)
     context = SearchPresenter(search, outcome, vocabulary).context()
-    status = 503 if outcome.unavailable else 200
-    return TemplateResponse(request, "search/search_page.html", context, status=status)
+    if not outcome.unavailable:
+        return TemplateResponse(request, "search/search_page.html", context)
+    response = TemplateResponse(request, "search/search_page.html", context, status=503)
+    response["Retry-After"] = "30"  # as the API and the feed say
+    return response

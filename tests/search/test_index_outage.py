@@ -30,7 +30,7 @@ def test_search_page_api_and_feed_answer_503_and_log_it(client, index_deleted, c
         api = client.get("/api/search/", {"q": "officers"})
         feed = client.get("/search/feed/", {"q": "officers"})
 
-    assert page.status_code == 503
+    assert page.status_code == 503 and page["Retry-After"] == "30"
     assert "temporarily unavailable" in page.content.decode()
     assert api.status_code == 503 and api["Retry-After"] == "30"
     assert feed.status_code == 503 and feed["Retry-After"] == "30"
