@@ -82,7 +82,11 @@ class ImportUndo:
             restrict_to_members(page)
         else:
             lift_members_restriction(page)
+        # As Wagtail's "revert to this revision": the old content becomes the newest revision.
         if before.live_revision_id is None:
-            page.with_content_json(before.content).save_revision().publish()
+            restored = page.with_content_json(before.content)
         elif page.live_revision_id != before.live_revision_id:
-            Revision.objects.get(pk=before.live_revision_id).publish()
+            restored = Revision.objects.get(pk=before.live_revision_id).as_object()
+        else:
+            return
+        restored.save_revision().publish()

@@ -1,0 +1,122 @@
+"""A large import must not take the site down (issue 9): it commits in short batches (others
+get the write lock between them), a failure takes the committed batches back, and it queues a
+bounded number of background tasks while Wagtail's admin search and reference index stay
+right."""
+
+import pytest
+from django.db import transaction
+from django_tasks.signals import task_enqueued
+from wagtail.documents.models import Document
+from wagtail.models import Page, ReferenceIndex
+
+from knowledge import importing
+from knowledge.audience import page_audience
+from knowledge.pages import KnowledgePage
+from search.models import IndexUpdate
+from tests.knowledge.test_import import item, run, write
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(importing, "BATCH_ITEMS", 2)
+
+
+def fail_on_write(monkeypatch, number, during=None):
+    """Make the `number`th item written raise; `during` runs just before it."""
+    original, calls = importing._Writer.write, []
+
+    def write_item(self, item, page):
+        calls.append(item.external_id)
+        if len(calls) == number:
+            if during:
+                during()
+            raise RuntimeError("disk full")
+        return original(self, item, page)
+
+    monkeypatch.setattr(importing._Writer, "write", write_item)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_commit_while_the_import_runs_and_a_failure_takes_them_back(
+    site_tree, tmp_path, monkeypatch, small_batches
+):
+    seen_mid_way = {}
+
+    def look():  # another connection would see what is committed; here: not in a transaction
+        seen_mid_way["in_transaction"] = transaction.get_connection().in_atomic_block
+        seen_mid_way["pages"] = KnowledgePage.objects.count()
+
+    fail_on_write(monkeypatch, 5, during=look)
+    with pytest.raises(RuntimeError):
+        run(write(tmp_path, [item(f"n-{i}") for i in range(6)]))
+    # Two batches of two were committed before the fifth item failed: the lock was let go...
+    assert seen_mid_way["pages"] == 4
+    # ...and the undo took them back.
+    assert not KnowledgePage.objects.exists()
+    assert not IndexUpdate.objects.filter(action=IndexUpdate.Action.INDEX).exclude(
+        page_id__in=IndexUpdate.objects.filter(action=IndexUpdate.Action.DELETE).values("page_id")
+    )
+
+
+def test_failed_multi_batch_import_restores_updated_pages(
+    site_tree, tmp_path, monkeypatch, small_batches, client
+):
+    run(write(tmp_path, [item("u-1"), item("u-2"), item("u-3")], name="first.jsonl"))
+    before = {p.external_id: (p.title, p.get_parent().pk, p.live_revision_id, p.url)
+              for p in KnowledgePage.objects.all()}  # fmt: skip
+
+    changed = [
+        item("u-1", title="Renamed one", community="ESA", regions=["ESA"], members_only=True),
+        item("u-2", title="Renamed two"),
+        *[item(f"new-{i}") for i in range(4)],
+    ]
+    fail_on_write(monkeypatch, 6)
+    with pytest.raises(RuntimeError):
+        run(write(tmp_path, changed, name="second.jsonl"))
+
+    assert sorted(KnowledgePage.objects.values_list("external_id", flat=True)) == [
+        "u-1", "u-2", "u-3"
+    ]  # fmt: skip
+    for page in KnowledgePage.objects.specific():
+        title, parent, _, url = before[page.external_id]
+        assert (page.title, page.get_parent().pk, page.url) == (title, parent, url)
+        assert page.get_latest_revision().as_object().title == title
+        assert page_audience(page) == "public"
+    assert client.get(before["u-1"][3]).status_code == 200
+
+
+def wagtail_tasks_for(tmp_path, rows, name):
+    queued = []
+
+    def record(sender, task_result, **kwargs):
+        queued.append(task_result.task.module_path)
+
+    task_enqueued.connect(record)
+    try:
+        run(write(tmp_path, rows, name=name))
+    finally:
+        task_enqueued.disconnect(record)
+    return [path for path in queued if not path.startswith("search.")]
+
+
+def test_import_queues_a_bounded_number_of_wagtail_tasks(site_tree, tmp_path):
+    (tmp_path / "note.pdf").write_bytes(b"%PDF-1.4\n% a note on rotation\n")
+    few = wagtail_tasks_for(tmp_path, [item(f"f-{i}") for i in range(2)], "few.jsonl")
+    many = wagtail_tasks_for(
+        tmp_path,
+        [item(f"m-{i}", title=f"Zanzibar rotation {i}", attachments=["note.pdf"])
+         for i in range(8)],
+        "many.jsonl",
+    )  # fmt: skip
+    assert len(many) == len(few) <= 2
+
+    # Wagtail's own admin search finds the imported pages...
+    found = Page.objects.search("Zanzibar")
+    assert {p.title for p in found} >= {f"Zanzibar rotation {i}" for i in range(8)}
+    # ...and the reference index knows which pages use the attached document.
+    document = Document.objects.get()
+    referring = {ref.object_id for ref in ReferenceIndex.get_references_to(document)}
+    expected = KnowledgePage.objects.filter(external_id__startswith="m-").values_list(
+        "pk", flat=True
+    )
+    assert {str(pk) for pk in expected} <= referring
