@@ -67,7 +67,7 @@ def editor(stop: threading.Event, every: float, waits: list[float], errors: list
     """Republish demo pages one after another, as an editor would, timing each publish."""
     from knowledge.pages import KnowledgePage
 
-    pages = list(KnowledgePage.objects.filter(external_id__startswith="demo-")[:20])
+    pages = list(KnowledgePage.objects.order_by("pk")[:20])  # the demo items
     for page in itertools.cycle(pages):
         if stop.wait(every):
             return

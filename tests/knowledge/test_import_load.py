@@ -100,11 +100,14 @@ def wagtail_tasks_for(tmp_path, rows, name):
 
 
 def test_import_queues_a_bounded_number_of_wagtail_tasks(site_tree, tmp_path):
-    (tmp_path / "note.pdf").write_bytes(b"%PDF-1.4\n% a note on rotation\n")
-    few = wagtail_tasks_for(tmp_path, [item(f"f-{i}") for i in range(2)], "few.jsonl")
+    for name in ("a", "b"):  # each new document is indexed once by Wagtail, like an upload
+        (tmp_path / f"{name}.pdf").write_bytes(f"%PDF-1.4\n% note {name}\n".encode())
+    few = wagtail_tasks_for(
+        tmp_path, [item(f"f-{i}", attachments=["a.pdf"]) for i in range(2)], "few.jsonl"
+    )
     many = wagtail_tasks_for(
         tmp_path,
-        [item(f"m-{i}", title=f"Zanzibar rotation {i}", attachments=["note.pdf"])
+        [item(f"m-{i}", title=f"Zanzibar rotation {i}", attachments=["b.pdf"])
          for i in range(8)],
         "many.jsonl",
     )  # fmt: skip
@@ -114,7 +117,7 @@ def test_import_queues_a_bounded_number_of_wagtail_tasks(site_tree, tmp_path):
     found = Page.objects.search("Zanzibar")
     assert {p.title for p in found} >= {f"Zanzibar rotation {i}" for i in range(8)}
     # ...and the reference index knows which pages use the attached document.
-    document = Document.objects.get()
+    document = Document.objects.get(file__endswith="b.pdf")
     referring = {ref.object_id for ref in ReferenceIndex.get_references_to(document)}
     expected = KnowledgePage.objects.filter(external_id__startswith="m-").values_list(
         "pk", flat=True
