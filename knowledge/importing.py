@@ -552,6 +552,9 @@ def _desired_state(item: ImportItem, page: KnowledgePage) -> dict:
 
 BATCH_SECONDS = 1.0  # each batch commits after this long, so others wait at most about this
 BATCH_ITEMS = 200
+# Between batches the import steps aside this long: a writer waiting on SQLite's busy timeout
+# polls every 100 ms, and without the pause the import takes the lock again first every time.
+BATCH_PAUSE = 0.15
 
 
 def import_items(
@@ -592,6 +595,8 @@ def import_items(
                         done += 1
                         if progress:
                             progress(done, len(items))
+                if done < len(items):
+                    time.sleep(BATCH_PAUSE)
     except BaseException:
         undo.undo()
         raise
