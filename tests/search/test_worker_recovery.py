@@ -53,6 +53,7 @@ def wait_for(condition, seconds: float, step: float = 0.02) -> bool:
     return False
 
 
+@pytest.mark.django_db(transaction=True)  # committed, so the database can be copied to a file
 def test_updates_orphaned_by_a_killed_worker_are_drained_by_the_next(site_tree, tmp_path):
     call_command("generate_corpus", count=400, seed=5)  # live pages, no index yet
     IndexUpdate.objects.bulk_create(
@@ -95,8 +96,10 @@ def test_updates_orphaned_by_a_killed_worker_are_drained_by_the_next(site_tree, 
 
 @override_settings(TASKS=DB_QUEUE)
 def test_worker_waits_out_a_locked_database(monkeypatch):
-    # Claims in a savepoint of the test's transaction, as on a connection that begins EXCLUSIVE.
-    monkeypatch.setattr(connection, "transaction_mode", "EXCLUSIVE", raising=False)
+    # Claim in a savepoint of the test's transaction (no BEGIN EXCLUSIVE inside it).
+    monkeypatch.setattr(
+        "django_tasks_db.utils.connection_requires_manual_exclusive_transaction", lambda c: False
+    )
     drain_index_updates.enqueue()
     original, calls = DBTaskResult.claim, []
 
