@@ -11,6 +11,7 @@ from wagtail.models import Page, ReferenceIndex
 from knowledge import importing
 from knowledge.audience import page_audience
 from knowledge.pages import KnowledgePage
+from tests.browser.conftest import restored_db, session_snapshot  # noqa: F401 (fixtures)
 from tests.knowledge.test_import import item, run, write
 
 
@@ -34,10 +35,11 @@ def fail_on_write(monkeypatch, number, during=None):
     monkeypatch.setattr(importing._Writer, "write", write_item)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restored_db")  # real commits, from the session's database state
 def test_batches_commit_while_the_import_runs_and_a_failure_takes_them_back(
     site_tree, tmp_path, monkeypatch, small_batches, client
 ):
+
     def found():
         return client.get("/api/search/", {"q": "quokka"}).json()["total"]
 

@@ -23,8 +23,11 @@ from django_tasks_db.models import DBTaskResult
 from knowledge.pages import KnowledgePage
 from search.models import IndexUpdate
 from search.tasks import drain_index_updates
+from tests.browser.conftest import restored_db, session_snapshot  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
+TASKS_TABLE = DBTaskResult._meta.db_table
+OUTBOX_TABLE = IndexUpdate._meta.db_table
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +56,8 @@ def wait_for(condition, seconds: float, step: float = 0.02) -> bool:
     return False
 
 
-@pytest.mark.django_db(transaction=True)  # committed, so the database can be copied to a file
-def test_updates_orphaned_by_a_killed_worker_are_drained_by_the_next(site_tree, tmp_path):
+@pytest.mark.usefixtures("restored_db")  # committed data: an open transaction cannot be copied
+def test_updates_orphaned_by_a_killed_worker_are_drained_by_the_next(tmp_path):
     call_command("generate_corpus", count=400, seed=5)  # live pages, no index yet
     IndexUpdate.objects.bulk_create(
         IndexUpdate(page_id=pk, action=IndexUpdate.Action.INDEX)
@@ -68,27 +71,26 @@ def test_updates_orphaned_by_a_killed_worker_are_drained_by_the_next(site_tree, 
 
     first = start_worker(tmp_path)
     try:
-        assert wait_for(
-            lambda: query(db, "SELECT count(*) FROM django_tasks_database_dbtaskresult "
-                              "WHERE status = 'RUNNING'")[0], 120)  # fmt: skip
+        running = f"SELECT count(*) FROM {TASKS_TABLE} WHERE status = 'RUNNING'"
+        assert wait_for(lambda: query(db, running)[0], 120)
         first.send_signal(signal.SIGKILL)
     finally:
         first.wait()
-    waiting = query(db, "SELECT count(*) FROM search_indexupdate")[0]
+    waiting = query(db, f"SELECT count(*) FROM {OUTBOX_TABLE}")[0]
     assert waiting > 0, "the worker finished the drain before it was killed"
 
     second = start_worker(tmp_path)
     try:
         assert wait_for(
-            lambda: query(db, "SELECT count(*) FROM search_indexupdate")[0] == 0, 60, step=0.5
+            lambda: query(db, f"SELECT count(*) FROM {OUTBOX_TABLE}")[0] == 0, 60, step=0.5
         )
     finally:
         second.terminate()
         second.wait()
     indexed = query(
         db,
-        "SELECT sum(json_extract(return_value, '$.indexed')) FROM "
-        "django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL'",
+        f"SELECT sum(json_extract(return_value, '$.indexed')) FROM {TASKS_TABLE} "
+        "WHERE status = 'SUCCESSFUL'",
     )[0]
     assert indexed == KnowledgePage.objects.count()
     assert query(db, "PRAGMA journal_mode")[0] == "wal"  # the web-site settings were in use
