@@ -1,7 +1,8 @@
 """Imports knowledge items from JSON Lines: validate the whole file, then write in one go.
 
 Validation runs over every line before anything is written, so an editor sees all problems at
-once; writing happens in a single transaction, so a failure half-way changes nothing. Items
+once; writing commits in short batches and a failure half-way takes them all back, so it
+changes nothing. Items
 are keyed by `external_id`: re-importing a file updates the pages it created. Pages are
 published through revisions (as an editor would), so audit log and search signals follow.
 The vocabulary keys come from knowledge.registry and each type's keys from its
@@ -11,6 +12,7 @@ The vocabulary keys come from knowledge.registry and each type's keys from its
 import datetime
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from . import import_fields as spec
 from .audience import lift_members_restriction, page_audience, restrict_to_members
 from .document_collections import audience_collection, home_collection
 from .import_fields import ImportField, Kind
+from .import_undo import ImportUndo
 from .pages import (
     KNOWLEDGE_TYPES,
     CommunityPage,
@@ -39,6 +42,7 @@ from .pages import (
 from .registry import VOCABULARIES, VocabularyEntry, vocabulary
 from .sanitiser import sanitise_html
 from .site_tree import ensure_partner_profile, ensure_site_tree
+from .wagtail_indexes import deferred_wagtail_indexing
 
 COMMON_KEYS = {
     "external_id", "type", "title", "summary", "body_html", "tags", "published", "language",
@@ -594,20 +598,54 @@ def _desired_state(item: ImportItem, page: KnowledgePage) -> dict:
     return state
 
 
+BATCH_SECONDS = 1.0  # each batch commits after this long, so others wait at most about this
+BATCH_ITEMS = 200
+# Between batches the import steps aside this long: a writer waiting on SQLite's busy timeout
+# polls every 100 ms, and without the pause the import takes the lock again first every time.
+BATCH_PAUSE = 0.15
+
+
 def import_items(
     items: list[ImportItem],
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Write validated items in ONE transaction: all of them, or (on any error) none."""
+    """Write validated items: all of them, or (on any error) none.
+
+    Batches of at most BATCH_SECONDS commit one after the other, so SQLite's write lock is
+    never held for long; if any item fails, the batches already committed are taken back
+    (knowledge.import_undo). Wagtail's admin search and reference index are refreshed by one
+    task afterwards instead of several per page (knowledge.wagtail_indexes)."""
     summary = ImportSummary()
     vocab = Vocabulary.load()
-    with transaction.atomic():
-        existing = _existing_pages([i.external_id for i in items])
-        writer = _Writer(vocab, dry_run)
-        for done, item in enumerate(items, start=1):
+    existing = _existing_pages([i.external_id for i in items])
+    writer = _Writer(vocab, dry_run)
+    if dry_run:
+        for item in items:
             outcome = writer.write(item, existing.get(item.external_id))
             setattr(summary, outcome, getattr(summary, outcome) + 1)
-            if progress:
-                progress(done, len(items))
+        return summary
+    undo, updated = ImportUndo(), set()
+    done = 0
+    try:
+        with deferred_wagtail_indexing(updated):
+            while done < len(items):
+                with transaction.atomic():
+                    started, end = time.monotonic(), min(done + BATCH_ITEMS, len(items))
+                    while done < end and time.monotonic() - started < BATCH_SECONDS:
+                        item = items[done]
+                        page = existing.get(item.external_id)
+                        undo.remember(item.external_id, page)
+                        outcome = writer.write(item, page)
+                        if outcome == "updated":
+                            updated.add(page.pk)
+                        setattr(summary, outcome, getattr(summary, outcome) + 1)
+                        done += 1
+                        if progress:
+                            progress(done, len(items))
+                if done < len(items):
+                    time.sleep(BATCH_PAUSE)
+    except BaseException:
+        undo.undo()
+        raise
     return summary

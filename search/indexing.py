@@ -58,8 +58,14 @@ def _drain_already_pending() -> bool:
 
 
 def enqueue_drain() -> None:
-    """Start the drain task; if even that fails, the rows wait for the next drain."""
+    """Start the drain task unless one is already waiting to start (it will see these rows
+    too: an import committing in batches queues one drain, not one per batch); if even that
+    fails, the rows wait for the next drain."""
+    from .worker import drain_waiting, uses_database_queue
+
     try:
+        if uses_database_queue() and drain_waiting(due_now=True):
+            return
         drain_index_updates.enqueue()
     except Exception:
         logger.exception("could not enqueue the search index drain; updates stay queued")

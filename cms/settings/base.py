@@ -86,6 +86,16 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+# SQLite as a web site's database: WAL lets readers run while one writer writes; writers
+# queue on the busy timeout instead of failing at once, and take the write lock when their
+# transaction begins (IMMEDIATE), so two writers never deadlock upgrading a read lock.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 # Brute-force protection (django-axes): its backend comes first and refuses locked-out logins
 # on /accounts/login/ and /admin/login/ alike. An account is locked after AXES_FAILURE_LIMIT
