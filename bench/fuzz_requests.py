@@ -315,10 +315,10 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
-    from knowledge.bulk_pages import bulk_create_pages
-    from knowledge.corpus import generate
     from knowledge.pages import CommunityPage, KnowledgePage
     from knowledge.site_tree import ensure_site_tree
+    from synthetic.bulk_pages import bulk_create_pages
+    from synthetic.corpus import generate
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

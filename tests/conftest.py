@@ -12,6 +12,7 @@ from knowledge.site_tree import ensure_site_tree
 from knowledge.vocabularies import Region
 from knowledge.vocabulary_loader import load_vocabularies
 from search.engines import get_engine
+from tests.committed_db import restored_db, session_snapshot  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture(scope="session")

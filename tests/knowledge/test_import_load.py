@@ -11,7 +11,6 @@ from wagtail.models import Page, ReferenceIndex
 from knowledge import importing
 from knowledge.audience import page_audience
 from knowledge.pages import KnowledgePage
-from tests.browser.conftest import restored_db, session_snapshot  # noqa: F401 (fixtures)
 from tests.knowledge.test_import import item, run, write
 
 

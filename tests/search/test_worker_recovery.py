@@ -21,9 +21,9 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from knowledge.pages import KnowledgePage
+from search.engines.embedded import EmbeddedEngine
 from search.models import IndexUpdate
 from search.tasks import drain_index_updates
-from tests.browser.conftest import restored_db, session_snapshot  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 TASKS_TABLE = DBTaskResult._meta.db_table
@@ -58,7 +58,8 @@ def wait_for(condition, seconds: float, step: float = 0.02) -> bool:
 
 @pytest.mark.usefixtures("restored_db")  # committed data: an open transaction cannot be copied
 def test_updates_orphaned_by_a_killed_worker_are_drained_by_the_next(tmp_path):
-    call_command("generate_corpus", count=400, seed=5)  # live pages, no index yet
+    call_command("generate_corpus", count=400, seed=5)  # live pages, not indexed yet
+    EmbeddedEngine(tmp_path / "index").ensure_index()  # as `reindex` makes it for bin/run
     IndexUpdate.objects.bulk_create(
         IndexUpdate(page_id=pk, action=IndexUpdate.Action.INDEX)
         for pk in KnowledgePage.objects.values_list("pk", flat=True)

@@ -1,7 +1,8 @@
-"""Database fixtures for the browser tests.
+"""Fixtures for tests whose data must really commit (browser tests, worker processes, imports
+committing in batches).
 
-pytest-django's live_server serves the test database, which forces `transactional_db`: each
-test's data is committed and the database is flushed afterwards. A flush also removes what
+They use `transactional_db`: each test's data is committed and the database is flushed
+afterwards. A flush also removes what
 the migrations created (Wagtail's root page, locale, root collection, groups), which the shared
 `site_tree` fixture cannot rebuild, so this module snapshots the session's database before its
 first test and restores it after every flush; later tests start exactly where they would have.
