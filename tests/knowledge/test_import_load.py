@@ -34,9 +34,9 @@ def fail_on_write(monkeypatch, number, during=None):
     monkeypatch.setattr(importing._Writer, "write", write_item)
 
 
-@pytest.mark.usefixtures("restored_db")  # real commits, from the session's database state
+@pytest.mark.usefixtures("restored_db", "empty_index", "small_batches")  # real commits
 def test_batches_commit_while_the_import_runs_and_a_failure_takes_them_back(
-    site_tree, empty_index, tmp_path, monkeypatch, small_batches, client
+    site_tree, tmp_path, monkeypatch, client
 ):
     def found():
         return client.get("/api/search/", {"q": "quokka"}).json()["total"]
