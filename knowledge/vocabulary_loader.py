@@ -2,9 +2,10 @@
 
 Sources: `vocabulary/regions.csv`, `topics.csv` and `partners.csv` (the programme's reference
 lists); countries from ISO 3166-1 as maintained by pycountry; each country's WCO region from
-`vocabulary/wco_regions.csv`, our transcription of the WCO's published regional membership
-(check it against the current list when members join; countries that are not WCO members,
-and territories, keep no region).
+`vocabulary/wco_regions.csv`, the WCO's regional membership checked against published sources:
+one row per region with the member count its source states, the members' ISO codes, members
+without one (Kosovo) and the dated source (update it when members join). Countries that are not
+WCO members keep no region; customs territories that are members (Hong Kong, Bermuda) have one.
 """
 
 import csv
