@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from search_bench import engine_for, log, machine, step, using_engine  # noqa: E402
 
+from search.relevance import BASELINE  # noqa: E402
 from tests import live_node  # noqa: E402
 
 ENGINES = ("embedded", "opensearch")
-BASELINE = ROOT / "search" / "relevance" / "baseline.json"
 TARGET_NDCG = 0.85
 TARGET_CROSS_NDCG = 0.80
 TARGET_ENGINE_GAP = 0.03
