@@ -159,7 +159,12 @@ def _check(ok: bool, text: str) -> str:
 
 def worst(name: str, result: dict) -> str:
     ranked = sorted(result["queries"], key=lambda q: (q["ndcg"], q["recall"], q["text"]))
-    lines = [f"{WORST} worst queries ({name}): nDCG@10  recall@10  query  -> first hits"]
+    zero = [q for q in ranked if q["ndcg"] == 0]
+    lines = [
+        f"{WORST} worst queries ({name}; {len(zero)} at nDCG 0, "
+        f"{sum(not q['top'] for q in zero)} of them without any result): "
+        "nDCG@10  recall@10  query  -> first hits"
+    ]
     for q in ranked[:WORST]:
         cross = " (cross)" if q["cross_language"] else ""
         top = ", ".join(q["top"][:3]) or "no results"
