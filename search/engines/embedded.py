@@ -167,6 +167,9 @@ class EmbeddedEngine(SearchEngine):
                 index = self._open(tantivy.Index.open(str(self.path / generation)))
             except (OSError, ValueError) as exc:
                 raise EngineUnavailable(f"cannot open search index {generation}: {exc}") from exc
+            if not _has_every_field(index):  # built by an older version (before Spanish)
+                self._opened = None
+                raise self._index_missing(f"{self.path} (an older layout)")
             self._opened = (generation, index)
         self._index_found()
         return self._opened[1]
@@ -341,6 +344,18 @@ def _nearest_terms(word: str, terms: list[tuple[str, int]]) -> list[tuple[str, i
         if term != word and distance <= policy.SUGGEST_MAX_EDITS:
             ranked.append((distance, -count, term))
     return [(term, -count) for _d, count, term in sorted(ranked)[: policy.SUGGEST_CANDIDATES]]
+
+
+def _has_every_field(index: tantivy.Index) -> bool:
+    """Whether `index` has every field of SCHEMA's text layout (else queries would fail)."""
+    schema = index.schema
+    try:
+        for text_field in S.TEXT_FIELDS:
+            for lang in _variants(text_field):
+                tantivy.Query.term_query(schema, _variant(text_field.name, lang), "x")
+    except ValueError:
+        return False
+    return True
 
 
 def _ids_query(ids: set[int]) -> tantivy.Query:

@@ -607,7 +607,8 @@ class LanguageConformance:
         assert not results.relaxed
 
     def test_a_query_of_stop_words_only_must_match_them(self, search, corpus):
-        assert corpus.names(search("des")) == ["risques"]
+        # "des", and "de" in "pots-de-vin" (the French stemmer makes "de" of both)
+        assert corpus.names(search("des")) == ["risques", "potsdevin"]
         assert search("the of").total == 0  # none has "the" or "of": nothing else to match
 
     def test_glossary_finds_translations(self, search, corpus):
