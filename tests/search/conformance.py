@@ -609,7 +609,9 @@ class LanguageConformance:
     def test_a_query_of_stop_words_only_must_match_them(self, search, corpus):
         # "des", and "de" in "pots-de-vin" (the French stemmer makes "de" of both)
         assert corpus.names(search("des")) == ["risques", "potsdevin"]
-        assert search("the of").total == 0  # none has "the" or "of": nothing else to match
+        strict = search("at the")  # "Bribery at the border" only: both must match
+        assert corpus.names(strict) == ["bribery"] and not strict.relaxed
+        assert search("for the").relaxed  # none has both: the fallback, as for other words
 
     def test_glossary_finds_translations(self, search, corpus):
         assert set(corpus.names(search("pots-de-vin"))) == {"potsdevin", "bribery"}
