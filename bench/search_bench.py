@@ -13,7 +13,11 @@ Wagtail's `update_index`, and the median / p95 latency of three searches:
 
   (a) a two-word query,
   (b) the same query with three facet filters (region, topic, type) and all eight facet counts,
-  (c) browse-all (no words), newest first, with all facet counts.
+  (c) browse-all (no words), newest first, with all facet counts;
+
+and, for the engines only, (d) a query of glossary terms (search/glossary.csv) that each
+expand to their French and Spanish names. (a) and (d) run again with the expansion off
+(`policy.GLOSSARY_EXPANSION = False`), and the table prints what the expansion costs.
 
 The engines answer through `engine.search(SearchQuery(...))`, which always computes the facet
 counts. The baseline lists matches newest first (see `Baseline`; BENCHMARKS.md says why).
@@ -46,6 +50,8 @@ ENGINES = ("embedded", "opensearch")
 BASELINE = "wagtail-db"
 # Two words from the corpus generator's phrase bank that occur in a realistic share of items.
 DEFAULT_QUERY = "risk officers"
+# Three glossary concepts (bribery, single window, customs), each with several translations.
+GLOSSARY_QUERY = "bribery single window customs"
 FILTERED_FACETS = ("region", "topic", "type")
 SEED = 42
 WARMUP = 5  # untimed runs first: caches, and the JVM's JIT for OpenSearch
@@ -166,12 +172,17 @@ def worker(args: argparse.Namespace) -> None:
         "b": SearchQuery(text=args.query, filters=filters),
         "c": SearchQuery(sort="newest"),
     }
-    for name, engine in engines.items():
-        for key, query in searches.items():
-            with step(f"query ({key}) x{args.repeat} ({name})"):
-                result["queries"].setdefault(key, {})[name] = timed(
-                    lambda engine=engine, query=query: checked(engine.search(query)), args.repeat
-                )
+    searches["d"] = SearchQuery(text=GLOSSARY_QUERY)
+    result["glossary_query"] = GLOSSARY_QUERY
+    time_searches(engines, searches, result["queries"], args.repeat)
+    from search import policy
+
+    policy.GLOSSARY_EXPANSION = False  # the same words, not expanded
+    try:
+        plain = {f"{key}-unexpanded": searches[key] for key in ("a", "d")}
+        time_searches(engines, plain, result["queries"], args.repeat)
+    finally:
+        policy.GLOSSARY_EXPANSION = True
     baseline_runs = {
         "a": lambda: baseline.text(args.query),
         "b": lambda: baseline.faceted(args.query, filters),
@@ -187,6 +198,15 @@ def worker(args: argparse.Namespace) -> None:
     for engine in engines.values():
         engine.clear()
     Path(args.out).write_text(json.dumps(result))
+
+
+def time_searches(engines: dict, searches: dict, into: dict, repeat: int) -> None:
+    for name, engine in engines.items():
+        for key, query in searches.items():
+            with step(f"query ({key}) x{repeat} ({name})"):
+                into.setdefault(key, {})[name] = timed(
+                    lambda engine=engine, query=query: checked(engine.search(query)), repeat
+                )
 
 
 def engine_for(name: str):
@@ -552,6 +572,7 @@ def table(result: dict, engines: list[str]) -> str:
             [ratio(reindex[BASELINE]["cpu_seconds"], reindex[e]["cpu_seconds"]) for e in engines],
         )
     )
+    lines += ["", *expansion_lines(result, engines)]
     lines += [
         "",
         "runs: "
@@ -565,6 +586,27 @@ def table(result: dict, engines: list[str]) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def expansion_lines(result: dict, engines: list[str]) -> list[str]:
+    """What the glossary expansion costs: medians with and without it, and their ratio."""
+    queries = result["queries"]
+    if "d" not in queries:
+        return []
+    lines = [f"glossary expansion, median with / without (ratio); (d) {result['glossary_query']!r}"]
+    for key, label in (("a", LABELS["a"]), ("d", "(d) glossary terms")):
+        cells = []
+        for engine in engines:
+            on, off = queries[key][engine], queries[f"{key}-unexpanded"][engine]
+            cells.append(
+                f"{on['median']:.1f} / {off['median']:.1f} ms ({on['median'] / off['median']:.2f}x)"
+            )
+        hits = " / ".join(
+            f"{queries[key][e]['total']:,} vs {queries[f'{key}-unexpanded'][e]['total']:,}"
+            for e in engines
+        )
+        lines.append(_row(label, cells, []) + f"   hits {hits}")
+    return lines
 
 
 def targets(results: list[dict]) -> list[str]:

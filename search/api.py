@@ -1,6 +1,8 @@
 """`/api/search/`: the search page's parameters and results as JSON, for scripts and widgets.
 
-Body on success is exactly {total, page, pages, results, facets}; errors are
+Body on success is exactly {total, page, pages, relaxed, suggestion, results, facets}:
+`relaxed` is true when no item had all the words and the results have most of them,
+`suggestion` (or null) the query spelled as the index has it when nothing was found; errors are
 {error, details} with 400 (bad parameters) or 503 (engine unreachable). Values ignored as
 unknown are listed in the `Search-Ignored` header (URL-encoded), so the body keeps its shape.
 """
@@ -46,6 +48,8 @@ def _body(outcome: SearchOutcome) -> dict:
         "total": outcome.total,
         "page": outcome.page,
         "pages": outcome.pages,
+        "relaxed": outcome.relaxed,
+        "suggestion": outcome.suggestion or None,
         "results": [_result(r) for r in outcome.results],
         "facets": {
             panel.name: [

@@ -12,9 +12,35 @@ from . import schema
 FUZZY_MIN_LENGTH = 5  # words this long tolerate one typo
 FUZZY_WEIGHT = 0.3  # a typo match counts less than an exact one
 STEM_WEIGHT = 0.8  # a stem match counts less than the exact word
+TRANSLATION_WEIGHT = 0.4  # a glossary translation counts less than the words typed
+GLOSSARY_EXPANSION = True  # off only to measure what the expansion costs (bench/)
+
+# Stop words (search.languages) need not match but still add to the score, unless the query
+# has nothing else. When no item has every other word, search falls back to items that have
+# `minimum_should_match` of them and says so (SearchResults.relaxed).
+RELAX_ALL_BUT_ONE_UP_TO = 4  # up to this many words, all but one must match
+RELAX_SHARE = 0.75  # above it, this share of them (rounded down)
+
+# "Did you mean": for a search without results, each word of at least SUGGEST_MIN_LENGTH
+# letters that no item has is replaced by the commonest index term at most SUGGEST_MAX_EDITS
+# edits away that begins with the same SUGGEST_PREFIX letters, taken from SUGGEST_FIELDS;
+# the corrected search is offered only if it finds something for the same viewer.
+SUGGEST_FIELDS = ("title", "summary", "body")
+SUGGEST_MIN_LENGTH = 4
+SUGGEST_MAX_EDITS = 2
+SUGGEST_PREFIX = 1
+SUGGEST_CANDIDATES = 10  # nearest terms considered per word and field
 
 SNIPPET_CHARS = 220  # longest snippet shown under a result
 SNIPPET_SOURCES = ("body", "summary", "title")  # where a snippet is taken from, in turn
+
+
+def minimum_should_match(clauses: int) -> int:
+    """How many of `clauses` required words an item needs in the fallback search (at least
+    one): all but one up to RELAX_ALL_BUT_ONE_UP_TO, RELAX_SHARE of them above."""
+    if clauses <= RELAX_ALL_BUT_ONE_UP_TO:
+        return max(1, clauses - 1)
+    return int(clauses * RELAX_SHARE)
 
 
 def default_sort(has_words: bool) -> str:

@@ -169,4 +169,8 @@ class SearchPresenter:
             "max_query_length": schema.MAX_QUERY_LENGTH,
             "default_page_size": schema.PAGE_SIZE,
             "corrected": self.links.corrected(),
+            # "did you mean": the suggested words with this search's filters and sort
+            "suggestion": self.links.querystring(text=self.outcome.suggestion, page=1)
+            if self.outcome.suggestion
+            else "",
         }

@@ -70,6 +70,8 @@ class SearchOutcome:
     results: tuple[Result, ...] = ()
     facets: tuple[FacetPanel, ...] = ()
     unavailable: bool = False
+    relaxed: bool = False  # no item had all the words; these have most of them
+    suggestion: str = ""  # no results: the words spelled as the index has them
 
     @property
     def pages(self) -> int:
@@ -103,6 +105,8 @@ def run_search(search: ParsedSearch, vocabulary: FacetVocabulary) -> SearchOutco
         total=found.total,
         results=tuple(_result(hit, vocabulary) for hit in found.hits),
         facets=facets,
+        relaxed=found.relaxed,
+        suggestion=found.suggestion,
     )
 
 

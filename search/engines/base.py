@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from search import policy, schema
+from search import policy, schema, suggestions
+from search.query_plan import QueryPlan
 from search.schema import Facet
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,12 @@ class SearchResults:
     # facet name -> values with disjunctive counts (each facet counted as if its own
     # selection were cleared), most frequent first (years newest first)
     facets: Mapping[str, tuple[FacetValue, ...]]
+    relaxed: bool = False  # no item had every word: these have most of them
+    suggestion: str = ""  # no result: the query with its unknown words spelled as indexed
 
+
+# Runs one plan (None: no words) for a query, all required clauses or (relaxed) most of them.
+PlanRunner = Callable[[SearchQuery, "QueryPlan | None", bool], SearchResults]
 
 ProgressCallback = Callable[[int], None]
 
@@ -167,6 +173,36 @@ class SearchEngine(ABC):
     def ping(self) -> bool:
         """True when the engine answers."""
         return True
+
+    def _search_in_steps(self, query: SearchQuery, run: PlanRunner) -> SearchResults:
+        """The steps every engine takes: items with all the words; if none, items with most of
+        them (`relaxed`); if still none, a "did you mean" that finds something."""
+        plan = QueryPlan.parse(query.text)
+        results = run(query, plan, False)
+        if results.total or plan is None:
+            return results
+        if plan.relaxable:
+            results = replace(run(query, plan, True), relaxed=True)
+            if results.total:
+                return results
+        return replace(results, suggestion=self._suggestion(query, plan, run))
+
+    def _suggestion(self, query: SearchQuery, plan: QueryPlan, run: PlanRunner) -> str:
+        words = plan.correctable()
+        fixes = suggestions.corrections(self.term_candidates(words)) if words else {}
+        if not fixes:
+            return ""
+        text = suggestions.corrected_text(query.text, fixes)
+        corrected, again = replace(query, text=text), QueryPlan.parse(text)
+        if run(corrected, again, False).total:
+            return text
+        return text if again.relaxable and run(corrected, again, True).total else ""
+
+    def term_candidates(self, words: tuple[str, ...]) -> suggestions.Candidates:
+        """For each of `words` (folded) that no indexed item has in `policy.SUGGEST_FIELDS`:
+        index terms of those fields near it, with their document counts (summed over the
+        fields). Known words are left out. An engine without a term dictionary offers none."""
+        return {}
 
     _missing_logged = False
 

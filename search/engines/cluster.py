@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from search import schema
+from search.query_plan import QueryPlan
 
 from .base import EngineUnavailable, ProgressCallback, SearchEngine, SearchQuery, SearchResults
 from .cluster_documents import (
@@ -25,7 +26,7 @@ from .cluster_documents import (
     index_pattern,
     new_index_name,
 )
-from .cluster_queries import build_search, read_results
+from .cluster_queries import build_search, read_candidates, read_results, suggest_body
 from .transports import ClusterClient, ClusterSettings, ElasticsearchClient, OpenSearchClient
 
 FINGERPRINT_PAGE = 1000
@@ -165,8 +166,18 @@ class ClusterEngine(SearchEngine):
     # -- reading ---------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResults:
-        search = build_search(query, self.dialect.highlight_limit_key)
+        return self._search_in_steps(query, self._run)
+
+    def _run(self, query: SearchQuery, _plan: QueryPlan | None, relaxed: bool) -> SearchResults:
+        search = build_search(query, self.dialect.highlight_limit_key, relaxed=relaxed)
         return read_results(query, search, self._search(search.to_dict()))
+
+    def term_candidates(self, words: tuple[str, ...]) -> dict[str, dict[str, int]]:
+        """One request: whether any item has each word (all items: terms, not results), and
+        the term suggester's nearest terms per field."""
+        raw = self._search(suggest_body(words))
+        known = raw["aggregations"]["known"]["buckets"]
+        return read_candidates(raw["suggest"], [w for w in words if not known[w]["doc_count"]])
 
     def _search(self, body: dict) -> dict:
         """The alias's answer; a missing alias is an outage (503), never an empty result."""

@@ -1,9 +1,9 @@
 """The cluster index, declared once with elasticsearch-dsl and derived from search/schema.py.
 
-Stemmed text fields are indexed three ways, like the embedded engine: the field itself
+Stemmed text fields are indexed four ways, like the embedded engine: the field itself
 (lower-cased, ASCII-folded words: exact, typo-tolerant and phrase matches) and `.en` / `.fr`
-sub-fields stemmed for English and French, so "procedures" finds "procedure" and
-"contrôles" finds "controle".
+/ `.es` sub-fields stemmed for English, French and Spanish (search.languages), so
+"procedures" finds "procedure", "contrôles" finds "controle" and "aduanas" finds "aduana".
 Facets and the bookkeeping fields are keywords; the mapping is strict so a document that
 drifts from the schema fails loudly at indexing time.
 """
@@ -26,31 +26,27 @@ from elasticsearch_dsl import (
 )
 
 from search import policy, schema
+from search.languages import STEMMERS
 
-STEMMED_SUBFIELDS = ("en", "fr")
+STEMMED_SUBFIELDS = tuple(STEMMERS)
 
 # Words are runs of letters and digits (as in the embedded engine), lower-cased, ASCII-folded,
 # then stemmed with the same Snowball stemmers ("porter2" is Snowball English).
 words = tokenizer("words", "pattern", pattern="[^\\p{L}\\p{N}]+")
 folded = analyzer("folded", tokenizer=words, filter=["lowercase", "asciifolding"])
-english = analyzer(
-    "english_folded",
-    tokenizer=words,
-    filter=[
-        "lowercase",
-        "asciifolding",
-        token_filter("english_snowball", "stemmer", language="porter2"),
-    ],
-)
-french = analyzer(
-    "french_folded",
-    tokenizer=words,
-    filter=[
-        "lowercase",
-        "asciifolding",
-        token_filter("french_snowball", "stemmer", language="french"),
-    ],
-)
+SNOWBALL_NAMES = {"english": "porter2"}  # the server's name where it differs from Snowball's
+STEMMED_ANALYZERS = {
+    lang: analyzer(
+        f"{name}_folded",
+        tokenizer=words,
+        filter=[
+            "lowercase",
+            "asciifolding",
+            token_filter(f"{name}_snowball", "stemmer", language=SNOWBALL_NAMES.get(name, name)),
+        ],
+    )
+    for lang, name in STEMMERS.items()
+}
 
 
 def _text(field: schema.TextField) -> Text:
@@ -61,8 +57,8 @@ def _text(field: schema.TextField) -> Text:
         return Text(
             analyzer=folded,
             fields={
-                "en": Text(analyzer=english, **options),
-                "fr": Text(analyzer=french, **options),
+                lang: Text(analyzer=STEMMED_ANALYZERS[lang], **options)
+                for lang in STEMMED_SUBFIELDS
             },
             **options,
         )
@@ -87,13 +83,16 @@ def _document_class() -> type[Document]:
 KnowledgeDocument = _document_class()
 
 
-def searched_fields(*, stemmed: bool = True) -> list[str]:
+def searched_fields(*, stemmed: bool = True, plain: bool = True) -> list[str]:
     """`field^boost` for every text field and, when `stemmed`, its stemmed sub-fields
-    (a stem match weighs `policy.STEM_WEIGHT` of an exact one)."""
+    (a stem match weighs `policy.STEM_WEIGHT` of an exact one). Without `plain`, a stemmed
+    field is searched through its sub-fields only (glossary translations)."""
     names = []
     for field in schema.TEXT_FIELDS:
-        names.append(f"{field.name}^{field.boost:g}")
-        if stemmed and field.analysis is schema.Analysis.STEMMED:
+        is_stemmed = field.analysis is schema.Analysis.STEMMED
+        if plain or not is_stemmed:
+            names.append(f"{field.name}^{field.boost:g}")
+        if stemmed and is_stemmed:
             boost = field.boost * policy.STEM_WEIGHT
             names += [f"{field.name}.{sub}^{boost:g}" for sub in STEMMED_SUBFIELDS]
     return names

@@ -1,7 +1,9 @@
 """SearchQuery -> elasticsearch-dsl `Search`, and the raw response -> SearchResults.
 
-Semantics shared with the embedded engine:
-* every word must match (in any text field); quoted text must match as a phrase;
+Semantics shared with the embedded engine (the words are read by search.query_plan):
+* every word must match (in any text field), stop words excepted; quoted text must match as
+  a phrase; a glossary term matches its translations too, weighing less; the relaxed query
+  needs only `policy.minimum_should_match` of the words;
 * a word matches exactly (plain or stemmed) or, from five letters, with one typo, exact
   matches scoring above stemmed and fuzzy ones; fields weigh by their boost;
 * user text never reaches a query parser, so reserved characters cannot cause an error;
@@ -13,7 +15,6 @@ Semantics shared with the embedded engine:
 from __future__ import annotations
 
 import html
-import re
 from datetime import date
 
 from elasticsearch_dsl import A, Q, Search
@@ -21,15 +22,14 @@ from elasticsearch_dsl.response import Response
 
 from search import policy, schema
 from search.engines.base import Hit, SearchQuery, SearchResults, facet_values
+from search.query_plan import Clause, QueryPlan
 
-from .cluster_documents import searched_fields
+from .cluster_documents import STEMMED_SUBFIELDS, searched_fields
 
 # Highlighting analyses at most this many characters of a field (then returns no snippet,
 # rather than failing the search on a very long body).
 HIGHLIGHT_MAX_CHARS = 500_000
 
-_PHRASE = re.compile(r'"([^"]*)"')
-_WORD = re.compile(r"[^\W_]+")  # letters and digits, like the index's `words` tokenizer
 
 SORT_ORDERS: dict[str, list] = {
     "relevance": ["_score", {schema.PUBLISHED_FIELD: {"order": "desc", "missing": "_last"}}, "id"],
@@ -39,32 +39,39 @@ SORT_ORDERS: dict[str, list] = {
 }
 
 
-def split_text(text: str) -> tuple[list[str], list[str]]:
-    """(words, phrases) of the user's text, cut into words as the index is.
-
-    A quoted passage is a phrase; a word that holds several ("anti-corruption") is a phrase
-    of its parts; a lone quote is ignored; punctuation alone is no word.
-    """
-    phrases = [" ".join(tokens) for p in _PHRASE.findall(text) if (tokens := _WORD.findall(p))]
-    words: list[str] = []
-    for chunk in _PHRASE.sub(" ", text).replace('"', " ").split():
-        tokens = _WORD.findall(chunk)
-        if len(tokens) == 1:
-            words.append(tokens[0].lower())
-        elif tokens:
-            phrases.append(" ".join(tokens))
-    return list(dict.fromkeys(words)), phrases
+def plan_query(plan: QueryPlan, relaxed: bool, *, optional: bool = True) -> Q:
+    """Required clauses (all, or `plan.minimum(relaxed)` of them) and, with `optional`, the
+    stop words, which only add to the score."""
+    required = [_clause(c) for c in plan.required]
+    minimum = plan.minimum(relaxed)
+    if minimum == len(required):
+        must = required
+    else:
+        must = [Q("bool", should=required, minimum_should_match=minimum)]
+    should = [_clause(c) for c in plan.optional] if optional else []
+    return Q("bool", must=must, should=should) if should else Q("bool", must=must)
 
 
-def text_query(text: str) -> Q | None:
-    """All words and phrases must match; None when the text has nothing to search for."""
-    words, phrases = split_text(text)
-    clauses = [_word(word) for word in words]
-    clauses += [
-        Q("multi_match", query=phrase, type="phrase", fields=searched_fields())
-        for phrase in phrases
+def _clause(clause: Clause) -> Q:
+    """The words typed, or (weighted less) the best-matching of their translations."""
+    text = " ".join(clause.tokens)
+    if clause.phrase:
+        own = Q("multi_match", query=text, type="phrase", fields=searched_fields())
+    else:
+        own = _word(text)
+    if not clause.translations:
+        return own
+    translations = [
+        Q(
+            "multi_match",
+            query=" ".join(name),
+            type="phrase",
+            fields=searched_fields(plain=False),
+        )
+        for name in clause.translations
     ]
-    return Q("bool", must=clauses) if clauses else None
+    best = Q("dis_max", queries=translations, boost=policy.TRANSLATION_WEIGHT)
+    return Q("bool", should=[own, best], minimum_should_match=1)
 
 
 def _word(word: str) -> Q:
@@ -96,14 +103,15 @@ def _terms_order(facet: schema.Facet) -> list[dict]:
     return [{"_count": "desc"}, {"_key": "asc"}]
 
 
-def build_search(query: SearchQuery, highlight_limit_key: str) -> Search:
+def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool = False) -> Search:
     """The whole request: query, visibility, post_filter, facets, sort, page, highlight.
 
     `highlight_limit_key` is the server's spelling of the highlight length limit
-    (see ServerDialect).
+    (see ServerDialect); `relaxed` asks for most of the words rather than all.
     """
     selections = dict(query.filters)  # normalised by SearchQuery: schema facets, non-empty
-    matched = text_query(query.text)
+    plan = QueryPlan.parse(query.text)
+    matched = plan_query(plan, relaxed) if plan else None
     search = Search().query(
         "bool",
         must=[matched] if matched else [Q("match_all")],
@@ -128,7 +136,7 @@ def build_search(query: SearchQuery, highlight_limit_key: str) -> Search:
             f"{f.name}.{sub}"
             for f in schema.TEXT_FIELDS
             if f.name in fields and f.analysis is schema.Analysis.STEMMED
-            for sub in ("en", "fr")
+            for sub in STEMMED_SUBFIELDS
         ]
         search = search.highlight_options(
             pre_tags=["<mark>"],
@@ -136,10 +144,52 @@ def build_search(query: SearchQuery, highlight_limit_key: str) -> Search:
             encoder="html",
             number_of_fragments=1,
             fragment_size=policy.SNIPPET_CHARS,
-            highlight_query=matched.to_dict(),
+            highlight_query=plan_query(plan, relaxed, optional=False).to_dict(),
             **{highlight_limit_key: HIGHLIGHT_MAX_CHARS},
         ).highlight(*fields, *subfields)
     return search
+
+
+def suggest_body(words: tuple[str, ...]) -> dict:
+    """For a "did you mean": does any item have each word in `policy.SUGGEST_FIELDS`, and the
+    nearest terms of each field (the term suggester, as the embedded engine reads its term
+    dictionary: same edit limit, prefix and word length)."""
+    known = {
+        word: Q(
+            "bool", should=[Q("term", **{field: word}) for field in policy.SUGGEST_FIELDS]
+        ).to_dict()
+        for word in words
+    }
+    term = {
+        "suggest_mode": "always",
+        "max_edits": policy.SUGGEST_MAX_EDITS,
+        "prefix_length": policy.SUGGEST_PREFIX,
+        "min_word_length": policy.SUGGEST_MIN_LENGTH,
+        "size": policy.SUGGEST_CANDIDATES,
+        "max_term_freq": 1.0,  # correct a word whatever its frequency (it has none)
+    }
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {"known": {"filters": {"filters": known}}},
+        "suggest": {
+            "text": " ".join(words),
+            **{field: {"term": {"field": field, **term}} for field in policy.SUGGEST_FIELDS},
+        },
+    }
+
+
+def read_candidates(suggested: dict, unknown: list[str]) -> dict[str, dict[str, int]]:
+    """Unknown word -> suggested term -> documents, summed over the fields."""
+    candidates: dict[str, dict[str, int]] = {word: {} for word in unknown}
+    for entries in suggested.values():
+        for entry in entries:
+            terms = candidates.get(entry["text"])
+            if terms is None:
+                continue
+            for option in entry["options"]:
+                terms[option["text"]] = terms.get(option["text"], 0) + option["freq"]
+    return candidates
 
 
 def read_results(query: SearchQuery, search: Search, raw: dict) -> SearchResults:
@@ -193,7 +243,7 @@ def _snippet(highlight) -> str:
         return ""
     found = highlight.to_dict()
     for name in policy.SNIPPET_SOURCES:
-        for key in (name, f"{name}.en", f"{name}.fr"):
+        for key in (name, *(f"{name}.{sub}" for sub in STEMMED_SUBFIELDS)):
             if found.get(key):
                 # Lucene's HTML encoder also writes "/" as &#x2F;; plain "/" is safe in text
                 return found[key][0].replace("&#x2F;", "/")

@@ -5,21 +5,21 @@ the live one. `rebuild` fills a new generation and swaps `CURRENT` with an atomi
 searches keep answering from the old generation until the switch; every reader checks
 `CURRENT` before it searches and reopens when it changed.
 
-Text analysis: every STEMMED schema field is indexed three times - plain (lower-cased,
-ASCII-folded words), English-stemmed and French-stemmed - and every query word is looked up
-in all three. Querying both stemmers regardless of the document's language costs little,
+Text analysis: every STEMMED schema field is indexed four times - plain (lower-cased,
+ASCII-folded words), English-, French- and Spanish-stemmed - and every query word is looked
+up in all four. Querying every stemmer regardless of the document's language costs little,
 finds French words in English documents (and the reverse), and needs no language detection
 on the query. The plain variant carries exact and typo-tolerant (fuzzy) matches and phrases.
 
-User text never reaches tantivy's query parser: we tokenize it with the same analyzers and
-build term, phrase and fuzzy queries ourselves, so no input can be a syntax error.
+User text never reaches tantivy's query parser: search.query_plan reads it (glossary, stop
+words) and we build term, phrase and fuzzy queries from the plan ourselves, so no input can
+be a syntax error.
 """
 
 from __future__ import annotations
 
 import html
 import os
-import re
 import shutil
 import threading
 import time
@@ -31,8 +31,10 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
-from search import policy
+from search import policy, suggestions
 from search import schema as S
+from search.languages import STEMMERS
+from search.query_plan import Clause, QueryPlan
 
 from .base import (
     EngineUnavailable,
@@ -47,7 +49,6 @@ from .base import (
 
 POINTER = "CURRENT"
 PLAIN = "plain"
-STEMMERS = {"en": "english", "fr": "french"}
 WRITER_HEAP = 64_000_000
 REBUILD_HEAP = 200_000_000
 LOCK_WAIT_SECONDS = 5.0
@@ -166,6 +167,9 @@ class EmbeddedEngine(SearchEngine):
                 index = self._open(tantivy.Index.open(str(self.path / generation)))
             except (OSError, ValueError) as exc:
                 raise EngineUnavailable(f"cannot open search index {generation}: {exc}") from exc
+            if not _has_every_field(index):  # built by an older version (before Spanish)
+                self._opened = None
+                raise self._index_missing(f"{self.path} (an older layout)")
             self._opened = (generation, index)
         self._index_found()
         return self._opened[1]
@@ -275,10 +279,11 @@ class EmbeddedEngine(SearchEngine):
         return fingerprints
 
     def search(self, query: SearchQuery) -> SearchResults:
-        index = self._index()
-        searcher = index.searcher()
-        terms = QueryTerms.parse(query.text)
-        base = [terms.query()] if terms else [tantivy.Query.all_query()]
+        return self._search_in_steps(query, self._run)
+
+    def _run(self, query: SearchQuery, plan: QueryPlan | None, relaxed: bool) -> SearchResults:
+        searcher = self._index().searcher()
+        base = [_plan_query(plan, relaxed)] if plan else [tantivy.Query.all_query()]
         base.append(
             tantivy.Query.term_set_query(SCHEMA, S.VISIBILITY_FIELD, list(query.visibilities))
         )
@@ -291,7 +296,7 @@ class EmbeddedEngine(SearchEngine):
 
         offset, stop = query.window
         limit = stop - offset
-        sort = policy.effective_sort(query.sort, has_words=terms is not None)
+        sort = policy.effective_sort(query.sort, has_words=plan is not None)
         order = {
             "newest": (S.PUBLISHED_FIELD, tantivy.Order.Desc),
             "oldest": (S.PUBLISHED_FIELD, tantivy.Order.Asc),
@@ -308,12 +313,49 @@ class EmbeddedEngine(SearchEngine):
         else:
             total, hit_list = searcher.search(full, limit=1).count, []
 
-        matcher = terms.matcher() if terms else None  # one per search: it memoises words
+        matcher = _Matcher(plan) if plan else None  # one per search: it memoises words
         hits = tuple(
             _hit(searcher.doc(address), score if not order else 0.0, matcher)
             for score, address in hit_list
         )
         return SearchResults(total=total, hits=hits, facets=_facets(searcher, base, filters))
+
+    def term_candidates(self, words: tuple[str, ...]) -> dict[str, dict[str, int]]:
+        searcher = self._index().searcher()
+        candidates: dict[str, dict[str, int]] = {}
+        for word in words:
+            if any(searcher.doc_freq(field, word) for field in policy.SUGGEST_FIELDS):
+                continue  # known: some item has it
+            terms: dict[str, int] = {}
+            for field in policy.SUGGEST_FIELDS:
+                near = searcher.terms_with_prefix(field, word[: policy.SUGGEST_PREFIX])
+                for term, count in _nearest_terms(word, near):
+                    terms[term] = terms.get(term, 0) + count
+            candidates[word] = terms
+        return candidates
+
+
+def _nearest_terms(word: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The `policy.SUGGEST_CANDIDATES` terms nearest `word` (fewest edits, then commonest),
+    as the cluster's term suggester keeps its best few per field."""
+    ranked = []
+    for term, count in terms:
+        distance = suggestions.edit_distance(word, term)
+        if term != word and distance <= policy.SUGGEST_MAX_EDITS:
+            ranked.append((distance, -count, term))
+    return [(term, -count) for _d, count, term in sorted(ranked)[: policy.SUGGEST_CANDIDATES]]
+
+
+def _has_every_field(index: tantivy.Index) -> bool:
+    """Whether `index` has every field of SCHEMA's text layout (else queries would fail)."""
+    schema = index.schema
+    try:
+        for text_field in S.TEXT_FIELDS:
+            for lang in _variants(text_field):
+                tantivy.Query.term_query(schema, _variant(text_field.name, lang), "x")
+    except ValueError:
+        return False
+    return True
 
 
 def _ids_query(ids: set[int]) -> tantivy.Query:
@@ -419,67 +461,86 @@ def _hit(doc: tantivy.Document, score: float, matcher: _Matcher | None) -> Hit:
 
 # --- query text -------------------------------------------------------------------------
 
-_PHRASE = re.compile(r'"([^"]*)"')
+
+def _plan_query(plan: QueryPlan, relaxed: bool) -> tantivy.Query:
+    """Required clauses (all, or `plan.minimum(relaxed)` of them) and optional ones that
+    only add to the score."""
+    required = [_clause(c) for c in plan.required]
+    optional = [(tantivy.Occur.Should, _clause(c)) for c in plan.optional]
+    minimum = plan.minimum(relaxed)
+    if minimum == len(required):
+        must = [(tantivy.Occur.Must, q) for q in required]
+    else:
+        some = [(tantivy.Occur.Should, q) for q in required]
+        must = [(tantivy.Occur.Must, tantivy.Query.boolean_query(some, minimum))]
+    if len(must) == 1 and not optional:
+        return must[0][1]
+    return tantivy.Query.boolean_query(must + optional)
 
 
-class QueryTerms:
-    """The words and phrases of a user's query, analysed like the indexed text."""
+def _clause(clause: Clause) -> tantivy.Query:
+    """The words typed, or (weighted less) the best-matching of their translations."""
+    tokens = _indexed(clause.tokens)
+    if not tokens:
+        return tantivy.Query.empty_query()
+    own = _phrase(tokens) if clause.phrase else _word(tokens[0])
+    translations = [_translation(t) for t in clause.translations if _indexed(t)]
+    if not translations:
+        return own
+    best = tantivy.Query.disjunction_max_query(translations)
+    return _any_of([own, tantivy.Query.boost_query(best, policy.TRANSLATION_WEIGHT)])
 
-    def __init__(self, words: list[str], phrases: list[list[str]]):
-        self.words = words  # plain (folded) tokens, each must match
-        self.phrases = phrases  # token lists, each must match as a phrase
 
-    @classmethod
-    def parse(cls, text: str) -> QueryTerms | None:
-        text = text or ""
-        plain = ANALYZERS[PLAIN]
-        phrases = [tokens for p in _PHRASE.findall(text) if len(tokens := plain.analyze(p)) > 0]
-        words, rest = [], _PHRASE.sub(" ", text).replace('"', " ")
-        for word in rest.split():
-            tokens = plain.analyze(word)
-            if len(tokens) == 1:
-                words.append(tokens[0])
-            elif tokens:  # "anti-corruption": its parts next to each other
-                phrases.append(tokens)
-        if not words and not phrases:
-            return None
-        return cls(list(dict.fromkeys(words)), phrases)
+def _indexed(tokens: tuple[str, ...]) -> list[str]:
+    """Folded words as the plain analyzer indexes them (it also drops over-long ones)."""
+    return [t for token in tokens for t in ANALYZERS[PLAIN].analyze(token)]
 
-    def query(self) -> tantivy.Query:
-        clauses = [self._word(w) for w in self.words] + [self._phrase(p) for p in self.phrases]
-        return _all_of(clauses)
 
-    @staticmethod
-    def _word(word: str) -> tantivy.Query:
-        options = []
-        for text_field in S.TEXT_FIELDS:
-            for lang in _variants(text_field):
-                token = word if lang == PLAIN else _stem(word, lang)
-                weight = text_field.boost * (1.0 if lang == PLAIN else policy.STEM_WEIGHT)
-                term = tantivy.Query.term_query(SCHEMA, _variant(text_field.name, lang), token)
-                options.append(tantivy.Query.boost_query(term, weight))
-            if len(word) >= policy.FUZZY_MIN_LENGTH:
-                fuzzy = tantivy.Query.fuzzy_term_query(SCHEMA, text_field.name, word, distance=1)
-                weight = text_field.boost * policy.FUZZY_WEIGHT
-                options.append(tantivy.Query.boost_query(fuzzy, weight))
-        return _any_of(options)
+def _word(word: str) -> tantivy.Query:
+    """The word exactly or stemmed in any field, or (from five letters) with one typo."""
+    options = []
+    for text_field in S.TEXT_FIELDS:
+        for lang in _variants(text_field):
+            token = word if lang == PLAIN else _stem(word, lang)
+            weight = text_field.boost * (1.0 if lang == PLAIN else policy.STEM_WEIGHT)
+            term = tantivy.Query.term_query(SCHEMA, _variant(text_field.name, lang), token)
+            options.append(tantivy.Query.boost_query(term, weight))
+        if len(word) >= policy.FUZZY_MIN_LENGTH:
+            fuzzy = tantivy.Query.fuzzy_term_query(SCHEMA, text_field.name, word, distance=1)
+            weight = text_field.boost * policy.FUZZY_WEIGHT
+            options.append(tantivy.Query.boost_query(fuzzy, weight))
+    return _any_of(options)
 
-    @staticmethod
-    def _phrase(tokens: list[str]) -> tantivy.Query:
-        options = []
-        for text_field in S.TEXT_FIELDS:
-            for lang in _variants(text_field):
-                words = tokens if lang == PLAIN else [_stem(t, lang) for t in tokens]
-                field = _variant(text_field.name, lang)
-                if len(words) == 1:
-                    query = tantivy.Query.term_query(SCHEMA, field, words[0])
-                else:
-                    query = tantivy.Query.phrase_query(SCHEMA, field, words)
-                options.append(tantivy.Query.boost_query(query, text_field.boost))
-        return _any_of(options)
 
-    def matcher(self) -> _Matcher:
-        return _Matcher(self)
+def _phrase(tokens: list[str]) -> tantivy.Query:
+    """The words next to each other, plain or stemmed, in any field."""
+    return _any_of(
+        [_phrase_in(tokens, f, lang, f.boost) for f in S.TEXT_FIELDS for lang in _variants(f)]
+    )
+
+
+def _translation(tokens: tuple[str, ...]) -> tantivy.Query:
+    """A glossary name as a phrase: stemmed in the stemmed fields (which covers its other
+    forms), as it is in the plain ones (names and tags)."""
+    words = _indexed(tokens)
+    options = []
+    for text_field in S.TEXT_FIELDS:
+        if text_field.analysis is S.Analysis.STEMMED:
+            weight = text_field.boost * policy.STEM_WEIGHT
+            options += [_phrase_in(words, text_field, lang, weight) for lang in STEMMERS]
+        else:
+            options.append(_phrase_in(words, text_field, PLAIN, text_field.boost))
+    return _any_of(options)
+
+
+def _phrase_in(tokens: list[str], text_field: S.TextField, lang: str, weight: float):
+    words = tokens if lang == PLAIN else [_stem(t, lang) for t in tokens]
+    field = _variant(text_field.name, lang)
+    if len(words) == 1:
+        query = tantivy.Query.term_query(SCHEMA, field, words[0])
+    else:
+        query = tantivy.Query.phrase_query(SCHEMA, field, words)
+    return tantivy.Query.boost_query(query, weight)
 
 
 def _stem(token: str, lang: str) -> str:
@@ -525,14 +586,19 @@ class _Matcher:
     """Finds the character ranges of a text that the query matched.
 
     One matcher serves every hit of a search: a text is tokenized once (plain analyzer) and
-    each distinct word is judged once - plain, stemmed (English, French) or one typo away -
+    each distinct word is judged once - plain, stemmed (English, French, Spanish), a
+    translation's or one typo away -
     so the cost follows the vocabulary of the hits, not their length times the checks."""
 
-    def __init__(self, terms: QueryTerms):
-        words = set(terms.words) | {t for p in terms.phrases for t in p}
+    def __init__(self, plan: QueryPlan):
+        clauses = plan.required  # stop words are not marked
+        words = {t for c in clauses for t in _indexed(c.tokens)}
+        words |= {t for c in clauses for name in c.translations for t in _indexed(name)}
         self.plain = words
         self.stems = {lang: {_stem(w, lang) for w in words} for lang in STEMMERS}
-        self.fuzzy = [w for w in terms.words if len(w) >= policy.FUZZY_MIN_LENGTH]
+        self.fuzzy = [
+            c.word for c in clauses if not c.phrase and len(c.word) >= policy.FUZZY_MIN_LENGTH
+        ]
         self._verdicts: dict[str, bool] = {}
 
     def _judge(self, word: str) -> bool:

@@ -46,7 +46,7 @@ def test_shape(client, world):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert set(body) == {"total", "page", "pages", "results", "facets"}
+    assert set(body) == {"total", "page", "pages", "relaxed", "suggestion", "results", "facets"}
     assert (body["total"], body["page"], body["pages"]) == (2, 1, 1)
     assert list(body["facets"]) == list(schema.FACET_NAMES)
     first = body["results"][0]
@@ -164,7 +164,15 @@ def test_malformed_parameters_are_400(client, world, params, field):
 def test_reserved_syntax_is_plain_text(client, world, text):
     response = get(client, q=text)
     assert response.status_code == 200
-    assert set(response.json()) == {"total", "page", "pages", "results", "facets"}
+    assert set(response.json()) == {
+        "total",
+        "page",
+        "pages",
+        "relaxed",
+        "suggestion",
+        "results",
+        "facets",
+    }
 
 
 def test_reserved_syntax_around_words_still_finds_them(client, world):
@@ -241,3 +249,12 @@ def test_facet_values_keep_the_engines_order(
     engine_order = [v.value for v in get_engine().search(SearchQuery()).facets["country"]]
     assert engine_order == ["DE", "FR"]
     assert [v["value"] for v in get(client).json()["facets"]["country"]] == engine_order
+
+
+def test_fallback_and_suggestion_are_in_the_body(client, world):
+    body = get(client, q="officers").json()
+    assert (body["relaxed"], body["suggestion"]) == (False, None)
+    body = get(client, q="officers zeppelin").json()
+    assert body["relaxed"] is True and body["total"] == 2
+    body = get(client, q="xylofonist").json()
+    assert (body["total"], body["suggestion"]) == (0, "xylophonist")

@@ -17,7 +17,7 @@ from search.engines.cluster import ElasticsearchEngine, OpenSearchEngine
 from search.engines.transports import ClusterSettings
 from tests import live_node
 
-from .conformance import PipelineConformance, QueryConformance
+from .conformance import LanguageConformance, PipelineConformance, QueryConformance
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +48,10 @@ class TestOpenSearchPipeline(PipelineConformance):
     pass
 
 
+class TestOpenSearchLanguages(LanguageConformance):
+    pass
+
+
 @pytest.fixture(scope="class")
 def elasticsearch_engine():
     url = os.environ.get("ELASTICSEARCH_URL")
@@ -71,6 +75,12 @@ class TestElasticsearchQueries(QueryConformance):
 
 
 class TestElasticsearchPipeline(PipelineConformance):
+    @pytest.fixture(scope="class")
+    def engine(self, elasticsearch_engine):
+        return elasticsearch_engine
+
+
+class TestElasticsearchLanguages(LanguageConformance):
     @pytest.fixture(scope="class")
     def engine(self, elasticsearch_engine):
         return elasticsearch_engine

@@ -121,17 +121,17 @@ def test_ensure_index_creates_the_schema_index_behind_the_alias(server, engine):
     body = create.body
     assert body["aliases"] == {ALIAS: {}}
     analyzers = body["settings"]["analysis"]["analyzer"]
-    assert {"folded", "english_folded", "french_folded"} <= set(analyzers)
+    assert {"folded", "english_folded", "french_folded", "spanish_folded"} <= set(analyzers)
     assert "asciifolding" in analyzers["english_folded"]["filter"]
     stemmers = body["settings"]["analysis"]["filter"]
-    assert {f["language"] for f in stemmers.values()} == {"porter2", "french"}
+    assert {f["language"] for f in stemmers.values()} == {"porter2", "french", "spanish"}
     properties = body["mappings"]["properties"]
     for facet in schema.FACETS:
         assert properties[facet.name] == {"type": "keyword"}
     for text in schema.TEXT_FIELDS:
         subfields = properties[text.name].get("fields", {})
         stemmed = text.analysis is schema.Analysis.STEMMED
-        assert set(subfields) == ({"en", "fr"} if stemmed else set())
+        assert set(subfields) == ({"en", "fr", "es"} if stemmed else set())
         # highlighted fields keep offsets, so snippets need no re-analysis of the text
         offsets = [properties[text.name], *subfields.values()]
         assert {f.get("index_options") == "offsets" for f in offsets} == {text.highlight}

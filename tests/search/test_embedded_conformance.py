@@ -4,7 +4,7 @@ import pytest
 
 from search.engines.embedded import EmbeddedEngine
 
-from .conformance import PipelineConformance, QueryConformance
+from .conformance import LanguageConformance, PipelineConformance, QueryConformance
 
 
 @pytest.fixture(scope="class")
@@ -17,4 +17,8 @@ class TestEmbeddedQueries(QueryConformance):
 
 
 class TestEmbeddedPipeline(PipelineConformance):
+    pass
+
+
+class TestEmbeddedLanguages(LanguageConformance):
     pass

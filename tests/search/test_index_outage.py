@@ -7,6 +7,7 @@ import logging
 import shutil
 
 import pytest
+import tantivy
 from django.core.management import call_command
 
 from knowledge.vocabularies import Region
@@ -63,3 +64,18 @@ def test_changes_made_meanwhile_stay_queued_and_apply_after_reindex(
     assert "Re-applied 1 queued updates" in out.getvalue()
     assert [h.id for h in index_deleted.search(SearchQuery(text="quokka")).hits] == [new.pk]
     assert client.get("/api/search/", {"q": "quokka"}).json()["total"] == 1
+
+
+def test_an_index_of_an_older_layout_is_an_outage_until_reindex(client, world, empty_index):
+    """An index built before a field was added (the Spanish-stemmed one) would fail every
+    query on the missing field: it answers 503 like a missing index until `reindex`."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title", stored=True)
+    old = empty_index.path / "gen-older"
+    old.mkdir()
+    tantivy.Index(builder.build(), path=str(old)).writer(15_000_000, 1).commit()
+    (empty_index.path / "CURRENT").write_text("gen-older")
+    assert client.get("/api/search/", {"q": "officers"}).status_code == 503
+
+    call_command("reindex", "--no-progress", stdout=io.StringIO())
+    assert client.get("/api/search/", {"q": "officers"}).json()["total"] == 2

@@ -266,3 +266,22 @@ def test_engine_down_is_a_friendly_503(client, world, monkeypatch):
     status, html = page_html(client, q="bribery")
     assert status == 503
     assert "Search is temporarily unavailable" in html
+
+
+def test_most_words_fallback_is_announced(client, world):
+    page = client.get(SEARCH, {"q": "officers zeppelin"}).content.decode()
+    assert "No item has all your words; showing items that have most of them." in page
+    assert "Rotation of border officers" in page
+    page = client.get(SEARCH, {"q": "officers"}).content.decode()
+    assert "No item has all your words" not in page
+
+
+def test_no_results_offer_the_nearest_spelling_with_the_filters(client, world):
+    page = client.get(SEARCH, {"q": "xylofonist", "region": "EUR"}).content.decode()
+    assert "No results for “xylofonist”" in page
+    link = f'href="{SEARCH}?q=xylophonist&amp;region=EUR"'
+    assert f"Did you mean <a {link}>xylophonist</a>?" in page
+    assert (
+        "Rotation of border officers"
+        in client.get(f"{SEARCH}?q=xylophonist&region=EUR").content.decode()
+    )
