@@ -162,18 +162,16 @@ class _Builder:
         # translation reads None); the ordering is English whoever triggers the build.
         self.terms: dict[str, dict[int, _Term]] = {}
         for entry in VOCABULARIES:
-            names, attributes = len(entry.names), _attributes(entry)
+            attributes = _attributes(entry)
             with translation.override(settings.LANGUAGE_CODE):
-                rows = list(
-                    entry.model.objects.values_list("pk", entry.code, *entry.names, *attributes)
-                )
+                rows = list(entry.model.objects.values("pk", entry.code, *entry.names, *attributes))
             self.terms[entry.key] = {
-                pk: _Term(
-                    code=values[0],
-                    names=tuple(values[1 : 1 + names]),
-                    attributes=dict(zip(attributes, values[1 + names :], strict=True)),
+                row["pk"]: _Term(
+                    code=row[entry.code],
+                    names=tuple(row[name] for name in entry.names),
+                    attributes={attribute: row[attribute] for attribute in attributes},
                 )
-                for pk, *values in rows
+                for row in rows
             }
         self.type_names = _type_names()
         self.url = _url_builder()

@@ -20,9 +20,7 @@ from tests.committed_db import restored_db, session_snapshot  # noqa: F401 (shar
 def compiled_catalogues():
     """The translation catalogues compiled as bin/setup-env compiles them, for a test run
     that did not start from bin/test (only missing or stale ones are compiled)."""
-    call_command(
-        "compilemessages", ignore_patterns=[".venv", "var", "search-node"], verbosity=0
-    )
+    call_command("compilemessages", ignore_patterns=[".venv", "var", "search-node"], verbosity=0)
 
 
 @pytest.fixture(scope="session")
