@@ -13,6 +13,7 @@ documents, the importer, the bulk writer and the corpus generator read them.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -26,18 +27,21 @@ from .blocks import BODY_FEATURES, BodyBlock, ChaptersBlock, StepsBlock
 from .import_fields import BLOCKS, CHOICE, DATE, HTML, PLAIN, ImportField, reference
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
 
-LANGUAGES = [("en", "English"), ("fr", "French"), ("es", "Spanish")]
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 
 
 class HomePage(Page):
     """The site root: introduces the communities and links to search."""
 
-    intro = RichTextField(features=BODY_FEATURES, blank=True)
+    intro = RichTextField(_("introduction"), features=BODY_FEATURES, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["knowledge.CommunityPage", "knowledge.PartnerStudiesIndexPage"]
     max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -53,8 +57,10 @@ class HomePage(Page):
 class CommunityPage(Page):
     """A regional integrity community: its editors publish everything beneath it."""
 
-    region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="community")
-    intro = RichTextField(features=BODY_FEATURES, blank=True)
+    region = models.OneToOneField(
+        Region, on_delete=models.PROTECT, related_name="community", verbose_name=_("region")
+    )
+    intro = RichTextField(_("introduction"), features=BODY_FEATURES, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("region"), FieldPanel("intro")]
     parent_page_types = ["knowledge.HomePage"]
@@ -64,6 +70,9 @@ class CommunityPage(Page):
         "knowledge.StandardPage",
         "knowledge.HandbookPage",
     ]
+
+    class Meta:
+        verbose_name = _("community page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -76,12 +85,15 @@ class CommunityPage(Page):
 class PartnerStudiesIndexPage(Page):
     """The area where partner organisations contribute studies, one profile each."""
 
-    intro = RichTextField(features=BODY_FEATURES, blank=True)
+    intro = RichTextField(_("introduction"), features=BODY_FEATURES, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["knowledge.HomePage"]
     subpage_types = ["knowledge.PartnerProfilePage"]
     max_count = 1
+
+    class Meta:
+        verbose_name = _("partner studies index page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -95,12 +107,18 @@ class PartnerProfilePage(Page):
     """A partner organisation's profile; its studies are published beneath it."""
 
     partner = models.OneToOneField(
-        PartnerOrganisation, on_delete=models.PROTECT, related_name="profile"
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="profile",
+        verbose_name=_("partner organisation"),
     )
 
     content_panels = Page.content_panels + [FieldPanel("partner")]
     parent_page_types = ["knowledge.PartnerStudiesIndexPage"]
     subpage_types = ["knowledge.PartnerStudyPage"]
+
+    class Meta:
+        verbose_name = _("partner profile page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -130,24 +148,38 @@ class KnowledgePage(Page):
     search_text_fields: tuple[str, ...] = ()
     import_fields: tuple[ImportField, ...] = ()
 
-    summary = models.TextField(help_text="Two or three sentences shown in lists and results.")
-    body = StreamField(BodyBlock(), blank=True)
-    regions = ParentalManyToManyField(Region, related_name="knowledge_items")
-    countries = ParentalManyToManyField(Country, blank=True, related_name="knowledge_items")
-    topics = ParentalManyToManyField(Topic, related_name="knowledge_items")
-    partners = ParentalManyToManyField(
-        PartnerOrganisation, blank=True, related_name="knowledge_items"
+    summary = models.TextField(
+        _("summary"), help_text=_("Two or three sentences shown in lists and results.")
     )
-    published_date = models.DateField(default=timezone.localdate, db_index=True)
-    language = models.CharField(max_length=2, choices=LANGUAGES, default="en")
-    tags = ClusterTaggableManager(through=KnowledgePageTag, blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    regions = ParentalManyToManyField(
+        Region, related_name="knowledge_items", verbose_name=_("regions")
+    )
+    countries = ParentalManyToManyField(
+        Country, blank=True, related_name="knowledge_items", verbose_name=_("countries")
+    )
+    topics = ParentalManyToManyField(
+        Topic, related_name="knowledge_items", verbose_name=_("topics")
+    )
+    partners = ParentalManyToManyField(
+        PartnerOrganisation,
+        blank=True,
+        related_name="knowledge_items",
+        verbose_name=_("partner organisations"),
+    )
+    published_date = models.DateField(
+        _("published date"), default=timezone.localdate, db_index=True
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="en")
+    tags = ClusterTaggableManager(through=KnowledgePageTag, blank=True, verbose_name=_("tags"))
     external_id = models.CharField(
+        _("external id"),
         max_length=100,
         null=True,
         blank=True,
         unique=True,
         editable=False,
-        help_text="Stable id of an imported item, so re-imports update it.",
+        help_text=_("Stable id of an imported item, so re-imports update it."),
     )
 
     is_creatable = False
@@ -172,16 +204,17 @@ class KnowledgePage(Page):
                 FieldPanel("partners"),
                 FieldPanel("tags"),
             ],
-            heading="Metadata",
+            heading=_("Metadata"),
         ),
-        InlinePanel("attachments", label="Attachments"),
+        InlinePanel("attachments", label=_("Attachments")),
     ]
     content_panels = (
         Page.content_panels + [FieldPanel("summary")] + metadata_panels + [FieldPanel("body")]
     )
 
     class Meta:
-        verbose_name = "knowledge item"
+        verbose_name = _("knowledge item")
+        verbose_name_plural = _("knowledge items")
 
     @property
     def type_label(self) -> str:
@@ -195,8 +228,13 @@ class KnowledgeAttachment(Orderable):
     """A document (report, PDF, slides) attached to a knowledge item."""
 
     page = ParentalKey(KnowledgePage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
-    caption = models.CharField(max_length=250, blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("document"),
+    )
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
 
     panels = [FieldPanel("document"), FieldPanel("caption")]
 
@@ -216,10 +254,10 @@ class CaseStudyPage(KnowledgePage):
 
     knowledge_type = "case_study"
 
-    what_happened = RichTextField(features=BODY_FEATURES, blank=True)
-    measures_taken = RichTextField(features=BODY_FEATURES, blank=True)
-    outcome = RichTextField(features=BODY_FEATURES, blank=True)
-    lessons_learned = RichTextField(features=BODY_FEATURES, blank=True)
+    what_happened = RichTextField(_("what happened"), features=BODY_FEATURES, blank=True)
+    measures_taken = RichTextField(_("measures taken"), features=BODY_FEATURES, blank=True)
+    outcome = RichTextField(_("outcome"), features=BODY_FEATURES, blank=True)
+    lessons_learned = RichTextField(_("lessons learned"), features=BODY_FEATURES, blank=True)
 
     search_text_fields = ("what_happened", "measures_taken", "outcome", "lessons_learned")
     import_fields = tuple(ImportField(name, HTML) for name in search_text_fields)
@@ -234,8 +272,8 @@ class CaseStudyPage(KnowledgePage):
     subpage_types: list = []
 
     class Meta:
-        verbose_name = "case study"
-        verbose_name_plural = "case studies"
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
 
 
 class ProcedurePage(KnowledgePage):
@@ -243,9 +281,11 @@ class ProcedurePage(KnowledgePage):
 
     knowledge_type = "procedure"
 
-    scope = RichTextField(features=BODY_FEATURES, blank=True)
-    steps = StreamField(StepsBlock(), blank=True)
-    owning_unit = models.CharField(max_length=200, blank=True, help_text="Unit that owns it")
+    scope = RichTextField(_("scope"), features=BODY_FEATURES, blank=True)
+    steps = StreamField(StepsBlock(), blank=True, verbose_name=_("steps"))
+    owning_unit = models.CharField(
+        _("owning unit"), max_length=200, blank=True, help_text=_("Unit that owns it")
+    )
 
     search_text_fields = ("scope", "owning_unit", "steps")
     import_fields = (
@@ -259,7 +299,8 @@ class ProcedurePage(KnowledgePage):
     subpage_types: list = []
 
     class Meta:
-        verbose_name = "procedure"
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
 
 
 class StandardPage(KnowledgePage):
@@ -268,14 +309,16 @@ class StandardPage(KnowledgePage):
     knowledge_type = "standard"
 
     class Status(models.TextChoices):
-        IN_FORCE = "in_force", "In force"
-        DRAFT = "draft", "Draft"
-        SUPERSEDED = "superseded", "Superseded"
+        IN_FORCE = "in_force", _("In force")
+        DRAFT = "draft", _("Draft")
+        SUPERSEDED = "superseded", _("Superseded")
 
-    issuing_body = models.CharField(max_length=200)
-    reference_number = models.CharField(max_length=100, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_FORCE)
-    effective_date = models.DateField(null=True, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    reference_number = models.CharField(_("reference number"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_FORCE
+    )
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
 
     search_text_fields = ("issuing_body", "reference_number")
     import_fields = (
@@ -293,8 +336,8 @@ class StandardPage(KnowledgePage):
     subpage_types: list = []
 
     class Meta:
-        verbose_name = "standard or regulation"
-        verbose_name_plural = "standards and regulations"
+        verbose_name = _("standard or regulation")
+        verbose_name_plural = _("standards and regulations")
 
 
 class HandbookPage(KnowledgePage):
@@ -302,8 +345,8 @@ class HandbookPage(KnowledgePage):
 
     knowledge_type = "handbook"
 
-    edition = models.CharField(max_length=60, blank=True)
-    chapters = StreamField(ChaptersBlock(), blank=True)
+    edition = models.CharField(_("edition"), max_length=60, blank=True)
+    chapters = StreamField(ChaptersBlock(), blank=True, verbose_name=_("chapters"))
 
     search_text_fields = ("edition", "chapters")
     import_fields = (ImportField("edition", PLAIN), ImportField("chapters", BLOCKS))
@@ -313,8 +356,11 @@ class HandbookPage(KnowledgePage):
     subpage_types: list = []
 
     class Meta:
-        verbose_name = "guidance or handbook"
-        verbose_name_plural = "guidance and handbooks"
+        verbose_name = _("guidance or handbook")
+        verbose_name_plural = _("guidance and handbooks")
+
+
+STUDY_PARTNER_MISMATCH = _("A study is contributed by the partner of its profile.")
 
 
 class PartnerStudyPageForm(WagtailAdminPageForm):
@@ -326,9 +372,7 @@ class PartnerStudyPageForm(WagtailAdminPageForm):
         partner = cleaned_data.get("contributing_partner")
         profile = self.parent_page.specific if self.parent_page else None
         if isinstance(profile, PartnerProfilePage) and partner and profile.partner_id != partner.pk:
-            self.add_error(
-                "contributing_partner", "A study is contributed by the partner of its profile."
-            )
+            self.add_error("contributing_partner", STUDY_PARTNER_MISMATCH)
         return cleaned_data
 
 
@@ -338,10 +382,13 @@ class PartnerStudyPage(KnowledgePage):
     knowledge_type = "partner_study"
 
     contributing_partner = models.ForeignKey(
-        PartnerOrganisation, on_delete=models.PROTECT, related_name="studies"
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="studies",
+        verbose_name=_("contributing partner"),
     )
-    methodology = RichTextField(features=BODY_FEATURES, blank=True)
-    commissioning_body = models.CharField(max_length=200, blank=True)
+    methodology = RichTextField(_("methodology"), features=BODY_FEATURES, blank=True)
+    commissioning_body = models.CharField(_("commissioning body"), max_length=200, blank=True)
 
     search_text_fields = ("commissioning_body", "methodology")
     import_fields = (
@@ -360,8 +407,8 @@ class PartnerStudyPage(KnowledgePage):
     base_form_class = PartnerStudyPageForm
 
     class Meta:
-        verbose_name = "partner study"
-        verbose_name_plural = "partner studies"
+        verbose_name = _("partner study")
+        verbose_name_plural = _("partner studies")
 
     def clean(self):
         super().clean()
@@ -372,9 +419,7 @@ class PartnerStudyPage(KnowledgePage):
             and self.contributing_partner_id
             and profile.partner_id != self.contributing_partner_id
         ):
-            raise ValidationError(
-                {"contributing_partner": "A study is contributed by the partner of its profile."}
-            )
+            raise ValidationError({"contributing_partner": STUDY_PARTNER_MISMATCH})
 
 
 KNOWLEDGE_TYPES = {

@@ -1,26 +1,29 @@
 """Reference vocabularies: the controlled codes that every item is described and faceted by.
 
 Codes are stable identifiers shared with imports, URLs and the search index; names may be
-renamed by editors without breaking links.
+renamed by editors without breaking links. Names, descriptions and synonyms have a column per
+language (knowledge.registry says which; knowledge/translation.py adds the columns), edited
+in the admin (knowledge/wagtail_hooks.py); `name` reads the active language, else English.
 """
 
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 
 class Region(index.Indexed, models.Model):
     """One of the six WCO regions, each with its regional integrity community."""
 
-    code = models.SlugField(max_length=10, unique=True)
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=80)
+    code = models.SlugField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80)
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("short_name")]
     search_fields = [index.SearchField("name"), index.SearchField("short_name")]
 
     class Meta:
         ordering = ["short_name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
         return self.short_name
@@ -29,18 +32,23 @@ class Region(index.Indexed, models.Model):
 class Country(index.Indexed, models.Model):
     """An ISO 3166-1 country or territory, placed in the WCO region it belongs to."""
 
-    code = models.CharField(max_length=2, unique=True, help_text="ISO 3166-1 alpha-2")
-    name = models.CharField(max_length=200)
+    code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2"))
+    name = models.CharField(_("name"), max_length=200)
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="countries"
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="countries",
+        verbose_name=_("region"),
     )
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("region")]
     search_fields = [index.SearchField("name"), index.FilterField("region")]
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
         return self.name
@@ -49,21 +57,22 @@ class Country(index.Indexed, models.Model):
 class Topic(index.Indexed, models.Model):
     """A Revised Arusha Declaration key factor or a cross-cutting theme."""
 
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    group = models.CharField(max_length=120, blank=True)
-    description = models.TextField(blank=True)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    group = models.CharField(_("group"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    synonyms = models.TextField(
+        _("synonyms"),
+        blank=True,
+        help_text=_("Other words for the topic, separated by commas: they also find its items."),
+    )
 
-    panels = [
-        FieldPanel("code"),
-        FieldPanel("name"),
-        FieldPanel("group"),
-        FieldPanel("description"),
-    ]
     search_fields = [index.SearchField("name"), index.SearchField("description")]
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def __str__(self) -> str:
         return self.name
@@ -73,35 +82,40 @@ class PartnerOrganisation(index.Indexed, models.Model):
     """An organisation outside customs that contributes studies or works with communities."""
 
     class Kind(models.TextChoices):
-        NGO = "ngo", "NGO"
-        INTERNATIONAL = "international_organisation", "International organisation"
-        PRIVATE_SECTOR = "private_sector", "Private sector"
-        ACADEMIA = "academia", "Academia"
-        GOVERNMENT = "government_agency", "Government agency"
-        FINANCIAL = "financial_institution", "Financial institution"
+        NGO = "ngo", _("NGO")
+        INTERNATIONAL = "international_organisation", _("International organisation")
+        PRIVATE_SECTOR = "private_sector", _("Private sector")
+        ACADEMIA = "academia", _("Academia")
+        GOVERNMENT = "government_agency", _("Government agency")
+        FINANCIAL = "financial_institution", _("Financial institution")
 
-    acronym = models.CharField(max_length=20, unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=40, choices=Kind.choices)
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    abbreviation = models.CharField(
+        _("abbreviation"),
+        max_length=20,
+        help_text=_(
+            "The acronym as written in this language (ONUDC for UNODC in French); the code "
+            "stays the acronym."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     regions = models.ManyToManyField(
-        Region, blank=True, related_name="partners", help_text="Regions where it is active"
+        Region,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("regions"),
+        help_text=_("Regions where it is active"),
     )
 
-    panels = [
-        FieldPanel("acronym"),
-        FieldPanel("name"),
-        FieldPanel("kind"),
-        FieldPanel("website"),
-        FieldPanel("description"),
-        FieldPanel("regions"),
-    ]
     search_fields = [index.SearchField("name"), index.SearchField("acronym")]
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "partner organisation"
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})"
+        return f"{self.name} ({self.abbreviation})"

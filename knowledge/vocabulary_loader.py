@@ -1,20 +1,25 @@
 """Loads the reference vocabularies idempotently, keyed by their stable codes.
 
 Sources: `vocabulary/regions.csv`, `topics.csv` and `partners.csv` (the programme's reference
-lists); countries from ISO 3166-1 as maintained by pycountry; each country's WCO region from
-`vocabulary/wco_regions.csv`, the WCO's regional membership checked against published sources:
-one row per region with the member count its source states, the members' ISO codes, members
-without one (Kosovo) and the dated source (update it when members join). Countries that are not
-WCO members keep no region; customs territories that are members (Hong Kong, Bermuda) have one.
+lists, a column per language of each translated field: `name`, `name_fr`, `name_es`);
+countries from ISO 3166-1 as maintained by pycountry, their French and Spanish names from
+pycountry's own translations of it; each country's WCO region from `vocabulary/wco_regions.csv`,
+the WCO's regional membership checked against published sources: one row per region with the
+member count its source states, the members' ISO codes, members without one (Kosovo) and the
+dated source (update it when members join). Countries that are not WCO members keep no region;
+customs territories that are members (Hong Kong, Bermuda) have one.
 """
 
 import csv
+import gettext
 from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
+from django.conf import settings
 from django.db import transaction
 
+from .registry import for_model
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
@@ -48,6 +53,36 @@ def wco_region_of_country() -> dict[str, str]:
     }
 
 
+def translations(model, row: dict[str, str]) -> dict[str, str]:
+    """The language columns of `model`'s translated fields that `row` gives: English always
+    (the list's `name` column), another language only where the list has it (`name_fr`), so
+    a translation the list lacks stays as an editor wrote it."""
+    entry = for_model(model)
+    values = {}
+    for field in entry.translated:
+        for (code, _language), column in zip(settings.LANGUAGES, entry.columns(field), strict=True):
+            value = row.get(field if code == settings.LANGUAGE_CODE else column, "")
+            if value or code == settings.LANGUAGE_CODE:
+                values[column] = value
+    return values
+
+
+def country_names() -> dict[str, dict[str, str]]:
+    """ISO alpha-2 code -> {"name": English, "name_fr": French, ...}, from pycountry."""
+    catalogues = {
+        code: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code])
+        for code, _language in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    }
+    names = {}
+    for entry in pycountry.countries:
+        english = getattr(entry, "common_name", None) or entry.name
+        names[entry.alpha_2] = {"name": english} | {
+            f"name_{code}": catalogue.gettext(english) for code, catalogue in catalogues.items()
+        }
+    return names
+
+
 @transaction.atomic
 def load_vocabularies() -> LoadReport:
     """Create missing entries and refresh names; never deletes, never renames codes."""
@@ -55,35 +90,31 @@ def load_vocabularies() -> LoadReport:
     regions = {}
     for row in _rows("regions.csv"):
         regions[row["code"]], _ = Region.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "short_name": row["short_name"]}
+            code=row["code"], defaults=translations(Region, row)
         )
         report.regions += 1
 
     membership = wco_region_of_country()
-    for entry in pycountry.countries:
+    for code, names in country_names().items():
         Country.objects.update_or_create(
-            code=entry.alpha_2,
+            code=code,
             defaults={
-                "name": getattr(entry, "common_name", None) or entry.name,
-                "region": regions.get(membership.get(entry.alpha_2, "")),
+                **translations(Country, names),
+                "region": regions.get(membership.get(code, "")),
             },
         )
         report.countries += 1
 
     for row in _rows("topics.csv"):
         Topic.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "group": row["group"],
-                "description": row["description"],
-            },
+            code=row["code"], defaults={**translations(Topic, row), "group": row["group"]}
         )
         report.topics += 1
 
     for row in _rows("partners.csv"):
         PartnerOrganisation.objects.update_or_create(
-            acronym=row["acronym"], defaults={"name": row["name"], "kind": row["kind"]}
+            acronym=row["acronym"],
+            defaults={**translations(PartnerOrganisation, row), "kind": row["kind"]},
         )
         report.partners += 1
     return report

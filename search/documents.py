@@ -26,10 +26,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from wagtail.models import PageViewRestriction, Site
 
 from knowledge.audience import page_audience
-from knowledge.pages import KnowledgeAttachment, KnowledgePage, KnowledgePageTag
+from knowledge.pages import KNOWLEDGE_TYPES, KnowledgeAttachment, KnowledgePage, KnowledgePageTag
 from knowledge.registry import VOCABULARIES, VocabularyEntry
 
 from . import schema as S
@@ -157,19 +158,22 @@ class _Builder:
     def __init__(self) -> None:
         # Each vocabulary in its model's ordering: a page lists its terms in that order, as
         # `page.regions.all()` would. They are small (hundreds of rows): loaded once per
-        # build, ids resolved in memory.
+        # build, ids resolved in memory. Names are every language's columns (an empty
+        # translation reads None); the ordering is English whoever triggers the build.
         self.terms: dict[str, dict[int, _Term]] = {}
         for entry in VOCABULARIES:
-            names, attributes = len(entry.names), _attributes(entry)
-            rows = entry.model.objects.values_list("pk", entry.code, *entry.names, *attributes)
+            attributes = _attributes(entry)
+            with translation.override(settings.LANGUAGE_CODE):
+                rows = list(entry.model.objects.values("pk", entry.code, *entry.names, *attributes))
             self.terms[entry.key] = {
-                pk: _Term(
-                    code=values[0],
-                    names=tuple(values[1 : 1 + names]),
-                    attributes=dict(zip(attributes, values[1 + names :], strict=True)),
+                row["pk"]: _Term(
+                    code=row[entry.code],
+                    names=tuple(row[name] for name in entry.names),
+                    attributes={attribute: row[attribute] for attribute in attributes},
                 )
-                for pk, *values in rows
+                for row in rows
             }
+        self.type_names = _type_names()
         self.url = _url_builder()
         self.restricted = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
 
@@ -193,6 +197,7 @@ class _Builder:
                 _Item(
                     row=rows[pk],
                     knowledge_type=models[pk].knowledge_type,
+                    type_names=self.type_names[models[pk].knowledge_type],
                     url=self.url(rows[pk]["url_path"]),
                     audience=audiences[pk],
                     related={key: terms.get(pk, []) for key, terms in related.items()},
@@ -268,6 +273,7 @@ class _Item:
 
     row: dict
     knowledge_type: str
+    type_names: tuple[str, ...]  # its content type's names in every language
     url: str
     audience: str
     related: dict[str, list[_Term]]  # vocabulary key -> the page's terms
@@ -279,11 +285,11 @@ class _Item:
 def _document(item: _Item) -> dict:
     row = item.row
     body = " ".join(t for t in (stream_text(row["body"]), item.type_text) if t)
-    vocabulary = []
+    vocabulary = list(item.type_names)
     for entry in VOCABULARIES:  # all names of a vocabulary's terms, name by name
         terms = item.related[entry.key]
         for position in range(len(entry.names)):
-            vocabulary += [term.names[position] for term in terms]
+            vocabulary += [term.names[position] for term in terms if term.names[position]]
     document = {
         "id": row["pk"],
         "url": item.url,
@@ -318,6 +324,18 @@ def _facet_values(source: S.FacetSource, item: _Item) -> list[str] | str:
         "tag": lambda: [slug for _name, slug in item.tags],
     }
     return derived[source.name]()
+
+
+def _type_names() -> dict[str, tuple[str, ...]]:
+    """Each content type's names, singular and plural, in every language of the site, so an
+    item is found by its type in any of them (`étude de cas` finds the case studies)."""
+    names: dict[str, dict[str, None]] = defaultdict(dict)
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            for knowledge_type, model in KNOWLEDGE_TYPES.items():
+                for name in (model._meta.verbose_name, model._meta.verbose_name_plural):
+                    names[knowledge_type][str(name)] = None
+    return {knowledge_type: tuple(found) for knowledge_type, found in names.items()}
 
 
 def _tags(ids: list[int]) -> dict[int, list[tuple[str, str]]]:

@@ -6,6 +6,7 @@ when a transactional test has flushed the database.
 """
 
 import pytest
+from django.core.management import call_command
 
 from knowledge.pages import HomePage
 from knowledge.site_tree import ensure_site_tree
@@ -13,6 +14,13 @@ from knowledge.vocabularies import Region
 from knowledge.vocabulary_loader import load_vocabularies
 from search.engines import get_engine
 from tests.committed_db import restored_db, session_snapshot  # noqa: F401 (shared fixtures)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The translation catalogues compiled as bin/setup-env compiles them, for a test run
+    that did not start from bin/test (only missing or stale ones are compiled)."""
+    call_command("compilemessages", ignore_patterns=[".venv", "var", "search-node"], verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -54,6 +54,7 @@ class PartnerOrganisationFactory(DjangoModelFactory):
 
     acronym = factory.Sequence(lambda n: f"P{n}")
     name = factory.LazyAttribute(lambda o: f"Partner {o.acronym}")
+    abbreviation = factory.LazyAttribute(lambda o: o.acronym)
     kind = PartnerOrganisation.Kind.NGO
 
 

@@ -17,6 +17,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the apps whose models it translates (knowledge)
     "knowledge",
     "search",
     "editorial",

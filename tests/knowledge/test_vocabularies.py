@@ -115,7 +115,8 @@ def test_an_editor_can_add_a_partner_organisation(admin_client):
         url,
         {
             "acronym": "GIZ",
-            "name": "Deutsche Gesellschaft für Internationale Zusammenarbeit",
+            "abbreviation_en": "GIZ",
+            "name_en": "Deutsche Gesellschaft für Internationale Zusammenarbeit",
             "kind": "government_agency",
             "website": "https://www.giz.de",
             "description": "",

@@ -70,7 +70,19 @@ def test_document_holds_type_fields_vocabulary_and_tags(eur):
     assert "Applies to all officers & contractors." in document["body"]
     assert "Declare Use form G1." in document["body"]
     assert "Internal Affairs Unit" in document["body"]
-    assert document["vocabulary_text"] == "Europe Code of conduct Transparency International TI"
+    # The type's and every entry's names in English, French and Spanish (each once), then
+    # the topic's synonyms in the three languages; a partner without translations once.
+    assert document["vocabulary_text"] == " ".join(
+        [
+            "procedure procedures procédure procédures procedimiento procedimientos",
+            "Europe Europa",
+            "Code of conduct Code de conduite Código de conducta",
+            "code of ethics, ethics, conflict of interest, gifts and hospitality",
+            "code de déontologie, déontologie, éthique, conflit d'intérêts, cadeaux et invitations",
+            "código de ética, ética, conflicto de intereses, regalos e invitaciones",
+            "Transparency International TI",
+        ]
+    )
     assert document["tags_text"] == "Gift Policy"
     assert document["tag"] == ["gift-policy"]
     assert document["year"] == ["2019"]
