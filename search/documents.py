@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from wagtail.models import PageViewRestriction, Site
 
 from knowledge.audience import page_audience
@@ -252,7 +253,10 @@ def _url_builder() -> Callable[[str], str]:
         if root is None:
             return ""
         try:
-            path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
+            # In the default language (unprefixed) whoever publishes, an editor in a French
+            # admin included; result lists put each URL in the visitor's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
         except NoReverseMatch:
             return ""
         if not append_slash and path != "/":
