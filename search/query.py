@@ -33,7 +33,7 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from knowledge import registry
@@ -220,7 +220,7 @@ def _number(value: int) -> str:
 
 
 # Parameter names as people read them in an error message.
-_PARAMETER_NAMES = {"page": _lazy("Page"), "size": _lazy("Size")}
+_PARAMETER_NAMES = {"page": gettext_lazy("Page"), "size": gettext_lazy("Size")}
 
 
 def _positive_int(raw: str | None, name: str, default: int, errors: dict) -> int:
