@@ -2,9 +2,15 @@
 
 Documents are only ever served by Wagtail's serve view (the `before_serve_document` hook in
 knowledge decides who may have one), never from MEDIA_ROOT.
+
+The public site is in three languages, chosen by the URL alone so a shared link shows what
+its sender saw: English unprefixed (the addresses the site always had), French under /fr/,
+Spanish under /es/. Log-in, search (page, feed, API) and pages are per language; the admin
+(its language is each user's preference), documents and Django's admin are not.
 """
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
@@ -25,8 +31,6 @@ urlpatterns = [
         serve.authenticate_with_password,
         name="wagtaildocs_authenticate_with_password",
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("search.urls")),
 ]
 
 if settings.DEBUG:
@@ -39,4 +43,9 @@ if settings.DEBUG:
         f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
     )
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += i18n_patterns(
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("search.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

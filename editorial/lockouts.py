@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Sum
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -30,7 +32,7 @@ def locked(field: str) -> list[dict]:
 
 class LockedLoginsView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "editorial/locked_logins.html"
-    page_title = "Locked logins"
+    page_title = gettext_lazy("Locked logins")
     header_icon = "lock"
 
     def dispatch(self, request, *args, **kwargs):
@@ -49,8 +51,12 @@ class LockedLoginsView(WagtailAdminTemplateMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if username := request.POST.get("username"):
             reset(username=username)
-            messages.success(request, f"“{username}” can log in again.")
+            messages.success(
+                request, _("“%(username)s” can log in again.") % {"username": username}
+            )
         elif address := request.POST.get("ip_address"):
             reset(ip=address)
-            messages.success(request, f"Log-ins from {address} are allowed again.")
+            messages.success(
+                request, _("Log-ins from %(address)s are allowed again.") % {"address": address}
+            )
         return redirect("editorial_locked_logins")

@@ -5,7 +5,10 @@ templates and sends them inline, to the members of a GroupApprovalTask's fixed g
 - submissions to a RegionalReviewTask go to the reviewers of that submission (editors of the
   regions it covers, or the Secretariat);
 - every message is rendered in the request (templates need the objects) and then queued, so
-  a slow or unreachable SMTP server never blocks or fails an editor's action.
+  a slow or unreachable SMTP server never blocks or fails an editor's action;
+- each message is in its recipient's language: the admin language they chose, else the site's
+  default (never the sender's, whose admin language is active while the mail is rendered).
+  Links to pages in it are in that language too.
 
 The notifiers are connected under Wagtail's own dispatch_uids. This app's ready() runs before
 wagtail.admin's, so Wagtail's later connect() with the same uid is a no-op: one e-mail per
@@ -14,6 +17,7 @@ event, not two.
 
 import logging
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import override
 from django_tasks import task
@@ -26,6 +30,7 @@ from wagtail.admin.mail import (
 from wagtail.admin.mail import send_mail as wagtail_send_mail
 from wagtail.models import AbstractGroupApprovalTask, TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
+from wagtail.users.models import UserProfile
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +41,11 @@ def deliver_email(subject: str, body: str, recipient: str) -> None:
     wagtail_send_mail(subject, body, [recipient])
 
 
+def recipient_language(user) -> str:
+    """The language `user` reads mail in: their admin language preference, else the site's."""
+    return UserProfile.get_for_user(user).preferred_language or settings.LANGUAGE_CODE
+
+
 class QueuedEmailMixin:
     """Render each recipient's message now; hand delivery to the task queue."""
 
@@ -43,7 +53,7 @@ class QueuedEmailMixin:
         queued = 0
         for recipient in recipients:
             context["user"] = recipient
-            with override(recipient.wagtail_userprofile.get_preferred_language()):
+            with override(recipient_language(recipient)):
                 # One line: a title holding CR/LF (an import can carry one) would make the
                 # mail fail at delivery (Django refuses multi-line headers) and be lost.
                 subject = " ".join(render_to_string(template_set["subject"], context).split())

@@ -4,6 +4,7 @@ from itertools import groupby
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import WorkflowState
@@ -43,7 +44,7 @@ def pending_partner_submissions() -> list[dict]:
 
 class PendingPartnerSubmissionsView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "editorial/pending_submissions.html"
-    page_title = "Pending partner submissions"
+    page_title = _("Pending partner submissions")
     header_icon = "tasks"
 
     def dispatch(self, request, *args, **kwargs):

@@ -4,6 +4,8 @@ editors."""
 
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
@@ -37,7 +39,7 @@ class ReportMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_report_menu_item():
     return ReportMenuItem(
-        "Pending partner submissions",
+        gettext_lazy("Pending partner submissions"),
         reverse("editorial_pending_submissions"),
         name="pending-partner-submissions",
         icon_name="tasks",
@@ -53,7 +55,7 @@ class LockedLoginsMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_locked_logins_menu_item():
     return LockedLoginsMenuItem(
-        "Locked logins",
+        gettext_lazy("Locked logins"),
         reverse("editorial_locked_logins"),
         name="locked-logins",
         icon_name="lock",
@@ -66,6 +68,8 @@ def protect_structure(request, page):
     """Communities and partner profiles mirror the vocabularies; only the Secretariat (or a
     superuser) removes them, so an empty community cannot vanish by an editor's click."""
     if isinstance(page.specific, STRUCTURAL_PAGE_TYPES) and not is_secretariat(request.user):
-        messages.error(request, f"Only the Secretariat can delete “{page.title}”.")
+        messages.error(
+            request, _("Only the Secretariat can delete “%(title)s”.") % {"title": page.title}
+        )
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None

@@ -10,6 +10,7 @@ unknown are listed in the `Search-Ignored` header (URL-encoded), so the body kee
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from .query import FacetVocabulary, parse_search_params
 from .service import Result, SearchOutcome, run_search
@@ -17,17 +18,17 @@ from .service import Result, SearchOutcome, run_search
 
 def search_api(request: HttpRequest) -> JsonResponse:
     if request.method not in ("GET", "HEAD"):
-        response = _error(405, "Use GET.", {"method": [request.method]})
+        response = _error(405, _("Use GET."), {"method": [request.method]})
         response["Allow"] = "GET, HEAD"
         return response
     vocabulary = FacetVocabulary()
     search = parse_search_params(request.GET, request.user, vocabulary)
     if not search.is_valid:
-        response = _error(400, "Invalid search parameters.", search.errors)
+        response = _error(400, _("Invalid search parameters."), search.errors)
     else:
         outcome = run_search(search, vocabulary)
         if outcome.unavailable:
-            response = _error(503, "Search is temporarily unavailable; try again shortly.", {})
+            response = _error(503, _("Search is temporarily unavailable; try again shortly."), {})
             response["Retry-After"] = "30"
         else:
             response = JsonResponse(_body(outcome))

@@ -257,7 +257,10 @@ def _url_builder() -> Callable[[str], str]:
         if root is None:
             return ""
         try:
-            path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
+            # In the default language (unprefixed) whoever publishes, an editor in a French
+            # admin included; result lists put each URL in the visitor's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
         except NoReverseMatch:
             return ""
         if not append_slash and path != "/":

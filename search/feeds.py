@@ -14,6 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from .presenters import SearchPresenter
 from .query import FacetVocabulary, ParsedSearch, normalise_text, parse_search_params
@@ -40,14 +41,14 @@ class SearchFeed(Feed):
 
     def title(self, found: SearchPresenter) -> str:
         chips = ", ".join(f"{c.facet_label}: {c.label}" for c in found.chips)
-        words = f"“{found.search.text}”" if found.search.text else ""
-        return " · ".join(part for part in ("Integrity Commons", words, chips) if part)
+        words = _("“%(words)s”") % {"words": found.search.text} if found.search.text else ""
+        return " · ".join(part for part in (_("Integrity Commons"), words, chips) if part)
 
     def link(self, found: SearchPresenter) -> str:
         return reverse("search") + found.links.querystring(page=1, sort="newest")
 
     def subtitle(self, found: SearchPresenter) -> str:
-        return "The newest knowledge items matching this search."
+        return _("The newest knowledge items matching this search.")
 
     def items(self, found: SearchPresenter) -> tuple[Result, ...]:
         return found.outcome.results
@@ -78,13 +79,15 @@ def search_feed(request: HttpRequest) -> HttpResponse:
     if not parsed.is_valid:
         messages = "; ".join(m for ms in parsed.errors.values() for m in ms)
         return HttpResponse(
-            f"Invalid search parameters: {messages}", status=400, content_type=PLAIN_TEXT
+            _("Invalid search parameters: %(messages)s") % {"messages": messages},
+            status=400,
+            content_type=PLAIN_TEXT,
         )
     parsed = replace(parsed, sort="newest", page=1, page_size=FEED_SIZE)
     outcome = run_search(parsed, vocabulary)
     if outcome.unavailable:
         response = HttpResponse(
-            "Search is temporarily unavailable.", status=503, content_type=PLAIN_TEXT
+            _("Search is temporarily unavailable."), status=503, content_type=PLAIN_TEXT
         )
         response["Retry-After"] = "30"
         return response

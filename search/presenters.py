@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 from . import schema
 from .links import SearchLinks
 from .query import FacetVocabulary, ParsedSearch
@@ -18,10 +22,10 @@ from .service import FacetPanel, Option, SearchOutcome
 # Long facets show this many values, the rest behind a <details> "show all" (no JS needed).
 FACET_VISIBLE = 8
 SORT_LABELS = {
-    "relevance": "Best match",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "title": "Title (A–Z)",
+    "relevance": _("Best match"),
+    "newest": _("Newest first"),
+    "oldest": _("Oldest first"),
+    "title": _("Title (A–Z)"),
 }
 YEAR_FACET = "year"
 
@@ -53,6 +57,16 @@ class YearBar:
     height: int  # percent of the busiest year, in 5 % steps
     selected: bool
     href: str  # "" for a year without results
+
+    @property
+    def label(self) -> str:
+        """What the bar says to a screen reader and in its tooltip: "2021: 3 results"."""
+        if not self.count:
+            return gettext("%(year)s: no results") % {"year": self.year}
+        return ngettext("%(year)s: %(count)s result", "%(year)s: %(count)s results", self.count) % {
+            "year": self.year,
+            "count": number_format(self.count, force_grouping=True),
+        }
 
 
 def page_links(current: int, pages: int, around: int = 2) -> list[int | None]:

@@ -29,8 +29,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from knowledge import registry
@@ -162,8 +165,8 @@ def parse_search_params(
     text = normalise_text(params.get("q", ""))
     if len(text) > schema.MAX_QUERY_LENGTH:
         errors["q"] = [
-            f"The search text is {len(text):,} characters long; "
-            f"the limit is {schema.MAX_QUERY_LENGTH:,}."
+            _("The search text is %(length)s characters long; the limit is %(limit)s.")
+            % {"length": _number(len(text)), "limit": _number(schema.MAX_QUERY_LENGTH)}
         ]
 
     filters: dict[str, tuple[str, ...]] = {}
@@ -182,7 +185,7 @@ def parse_search_params(
 
     sort = normalise_text(params.get("sort", "")) or policy.default_sort(bool(text))
     if sort not in schema.SORTS:
-        errors["sort"] = [f"Sort by one of: {', '.join(schema.SORTS)}."]
+        errors["sort"] = [_("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(schema.SORTS)}]
     sort = policy.effective_sort(sort, bool(text))  # nothing to be relevant to when browsing
 
     page_size = _positive_int(params.get("size"), "size", schema.PAGE_SIZE, errors)
@@ -190,8 +193,11 @@ def parse_search_params(
     page = _positive_int(params.get("page"), "page", 1, errors)
     if "page" not in errors and page > policy.last_page(page_size):
         errors["page"] = [
-            f"Results can be browsed up to page {policy.last_page(page_size):,}; "
-            "add words or filters to narrow the search."
+            _(
+                "Results can be browsed up to page %(last)s; "
+                "add words or filters to narrow the search."
+            )
+            % {"last": _number(policy.last_page(page_size))}
         ]
     if errors:
         page = 1  # the state links on an error page lead somewhere valid
@@ -208,6 +214,15 @@ def parse_search_params(
     )
 
 
+def _number(value: int) -> str:
+    """A count in the active language's digits grouping: 1,000 / 1 000 / 1.000."""
+    return number_format(value, force_grouping=True)
+
+
+# Parameter names as people read them in an error message.
+_PARAMETER_NAMES = {"page": gettext_lazy("Page"), "size": gettext_lazy("Size")}
+
+
 def _positive_int(raw: str | None, name: str, default: int, errors: dict) -> int:
     text = normalise_text(raw or "")
     if not text:
@@ -217,9 +232,12 @@ def _positive_int(raw: str | None, name: str, default: int, errors: dict) -> int
     except ValueError:
         # Quoted shortened and cleaned; each surface escapes it for its own format.
         shown = text if len(text) <= 20 else text[:19] + "…"
-        errors[name] = [f"{name.capitalize()} must be a whole number, not “{shown}”."]
+        errors[name] = [
+            _("%(name)s must be a whole number, not “%(value)s”.")
+            % {"name": _PARAMETER_NAMES[name], "value": shown}
+        ]
         return default
     if value < 1:
-        errors[name] = [f"{name.capitalize()} must be 1 or more."]
+        errors[name] = [_("%(name)s must be 1 or more.") % {"name": _PARAMETER_NAMES[name]}]
         return default
     return value

@@ -8,6 +8,9 @@ API read the facet list from here. Change a field here and every engine follows.
 from dataclasses import dataclass
 from enum import Enum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 class Analysis(Enum):
     """How a text field is analysed."""
@@ -58,7 +61,7 @@ class Facet:
     """A keyword field that can be filtered (OR within, AND across) and counted."""
 
     name: str  # URL/API parameter and document field: ?region=EUR
-    label: str
+    label: str | Promise  # lazy: shown in the interface language of each request
     size: int  # most buckets a response carries; at least the vocabulary's size
     source: FacetSource  # where an item's values and the valid codes and labels come from
     ordering: str = "count"  # "count" (most first) or "value_desc" (years, newest first)
@@ -74,17 +77,19 @@ TEXT_FIELDS: tuple[TextField, ...] = (
 )
 
 FACETS: tuple[Facet, ...] = (
-    Facet("region", "Region", size=10, source=VocabularySource("regions")),
-    Facet("country", "Country", size=300, source=VocabularySource("countries")),
-    Facet("topic", "Topic", size=50, source=VocabularySource("topics")),
-    Facet("partner", "Partner organisation", size=100, source=VocabularySource("partners")),
-    Facet("partner_kind", "Kind of partner", size=10, source=VocabularySource("partners", "kind")),
-    Facet("type", "Content type", size=10, source=DerivedSource("type")),
-    Facet("language", "Language", size=10, source=FieldSource("language")),
+    Facet("region", _("Region"), size=10, source=VocabularySource("regions")),
+    Facet("country", _("Country"), size=300, source=VocabularySource("countries")),
+    Facet("topic", _("Topic"), size=50, source=VocabularySource("topics")),
+    Facet("partner", _("Partner organisation"), size=100, source=VocabularySource("partners")),
     Facet(
-        "year", "Publication year", size=100, source=DerivedSource("year"), ordering="value_desc"
+        "partner_kind", _("Kind of partner"), size=10, source=VocabularySource("partners", "kind")
     ),
-    Facet("tag", "Tag", size=50, source=DerivedSource("tag")),
+    Facet("type", _("Content type"), size=10, source=DerivedSource("type")),
+    Facet("language", _("Language"), size=10, source=FieldSource("language")),
+    Facet(
+        "year", _("Publication year"), size=100, source=DerivedSource("year"), ordering="value_desc"
+    ),
+    Facet("tag", _("Tag"), size=50, source=DerivedSource("tag")),
 )
 FACET_NAMES: tuple[str, ...] = tuple(f.name for f in FACETS)
 

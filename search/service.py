@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from cms.languages import localised_url
+
 from . import policy, schema
 from .engines import get_engine
 from .engines.base import EngineUnavailable, FacetValue, Hit
@@ -132,7 +134,7 @@ def _result(hit: Hit, vocabulary: FacetVocabulary) -> Result:
     return Result(
         id=hit.id,
         title=hit.title,
-        url=hit.url,
+        url=localised_url(hit.url),  # the index keeps default-language URLs
         type=hit.type,
         type_label=vocabulary.label("type", hit.type),
         published=hit.published,

@@ -7,6 +7,8 @@ when a transactional test has flushed the database.
 
 import pytest
 from django.core.management import call_command
+from django.conf import settings
+from django.utils import translation
 
 from knowledge.pages import HomePage
 from knowledge.site_tree import ensure_site_tree
@@ -28,6 +30,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_vocabularies()
         ensure_site_tree()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request under /fr/ leaves French active in
+    the thread (LocaleMiddleware activates, nothing deactivates), which would prefix the URLs
+    the next test builds."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

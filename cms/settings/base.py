@@ -46,11 +46,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The public site's language comes from its URL prefix (cms.urls); see cms.languages.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -73,6 +76,8 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "cms.languages.language_links",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -131,6 +136,12 @@ LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Catalogues of the templates and of cms/ (apps keep theirs in <app>/locale/); compiled by
+# bin/setup-env. English dates keep the day first, as the WCO writes them (cms/formats/en).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["cms.formats"]
+# Each user picks the admin's language in Account settings; review e-mails follow it.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
@@ -149,7 +160,8 @@ WAGTAIL_SITE_NAME = "Integrity Commons"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
-WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# A URL name, so a member-only page under /fr/ sends to the French log-in page.
+WAGTAIL_FRONTEND_LOGIN_URL = "login"
 # The one public address of the site (scheme, host, port, no trailing slash). Links in e-mails
 # (Wagtail's admin links and page.full_url through the default Site record, which
 # knowledge.site_tree keeps in step) are built from it; bin/run sets it from PORT.
