@@ -6,8 +6,8 @@ when a transactional test has flushed the database.
 """
 
 import pytest
-from django.core.management import call_command
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 
 from knowledge.pages import HomePage
