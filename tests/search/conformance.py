@@ -540,7 +540,7 @@ class QueryConformance:
 
 
 def _build_languages_corpus() -> dict[str, object]:
-    """Six public pages in English, French and Spanish for the cross-language tests."""
+    """Seven public pages in English, French and Spanish for the cross-language tests."""
     load_vocabularies()
     ensure_site_tree()
     region = {r.code: r for r in Region.objects.all()}
@@ -567,7 +567,32 @@ def _build_languages_corpus() -> dict[str, object]:
         "risques": page(
             "Corruption : gestion des risques", "Cartographie des risques par bureau.", "fr"
         ),
+        "seals": _vocabulary_only_page(region["EUR"]),
     }
+
+
+def _vocabulary_only_page(region: Region):
+    """An English page found in French or Spanish only through its vocabulary: a topic named
+    in three languages (with synonyms) and a country whose names come from pycountry."""
+    topic = Topic.objects.create(
+        code="electronic-seals",
+        name_en="Electronic seals",
+        name_fr="Scellés électroniques",
+        name_es="Precintos electrónicos",
+        synonyms_fr="plombage",
+        synonyms_es="marchamo",
+    )
+    return CaseStudyPageFactory(
+        parent=community_for(region),
+        title="Hamburg clears containers faster",
+        summary="Checks happen on arrival.",
+        what_happened="",
+        lessons_learned="",
+        regions=[region],
+        countries=[Country.objects.get(code="DE")],
+        topics=[topic],
+        language="en",
+    )
 
 
 class LanguageConformance:
@@ -619,6 +644,12 @@ class LanguageConformance:
         assert corpus.names(search("guichet unique")) == ["window"]
         assert corpus.names(search("ventanilla única")) == ["window"]
         assert corpus.names(search("trafic de drogue")) == ["drugs"]
+
+    def test_vocabulary_names_in_every_language_find_the_item(self, search, corpus):
+        for text in ("Scellés électroniques", "precintos electronicos", "marchamo", "plombage"):
+            assert corpus.names(search(text)) == ["seals"], text  # its topic, not its words
+        for text in ("Allemagne", "Alemania", "Germany"):
+            assert corpus.names(search(text)) == ["seals"], text  # its country (pycountry)
 
     def test_exact_words_rank_above_translations(self, search, corpus):
         assert corpus.names(search("pots-de-vin")) == ["potsdevin", "bribery"]
