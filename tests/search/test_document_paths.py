@@ -4,7 +4,9 @@ documents, and those documents say what the pages say through Wagtail's own acce
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import translation
 from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction, Site
 from wagtail.rich_text import RichText
@@ -96,11 +98,20 @@ def test_documents_say_what_the_pages_say(pages):
         regions, countries = list(page.regions.all()), list(page.countries.all())
         topics, partners = list(page.topics.all()), list(page.partners.all())
         tags = sorted(page.tags.all(), key=lambda t: t.slug)
-        names = [r.name for r in regions] + [r.short_name for r in regions]
-        names += [c.name for c in countries] + [t.name for t in topics]
-        names += [p.name for p in partners] + [p.acronym for p in partners]
+        names = set()
+        for language, _name in settings.LANGUAGES:  # each name as that language reads it
+            with translation.override(language):
+                meta = page.specific_class._meta
+                names |= {str(meta.verbose_name), str(meta.verbose_name_plural)}
+                names |= {r.name for r in regions} | {r.short_name for r in regions}
+                names |= {c.name for c in countries}
+                names |= {t.name for t in topics} | {t.synonyms for t in topics}
+                names |= {p.name for p in partners} | {p.acronym for p in partners}
         assert document["url"] == page.url == page.get_url()
-        assert document["vocabulary_text"] == " ".join(dict.fromkeys(names))
+        missing = [name for name in names if name and name not in document["vocabulary_text"]]
+        assert not missing, page.title
+        for country in countries:  # the columns themselves, not only the active language
+            assert {country.name_fr, country.name_es} <= names
         assert document["region"] == sorted(r.code for r in regions)
         assert document["country"] == sorted(c.code for c in countries)
         assert document["partner"] == sorted(p.acronym for p in partners)
