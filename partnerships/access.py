@@ -50,6 +50,17 @@ def keeps_all_regions(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and is_secretariat(user))
 
 
+def keeps_engagement(user, engagement: Engagement) -> bool:
+    """Whether the user keeps this engagement: the Secretariat keeps all, a regional editor
+    those whose regions include theirs (what the change and delete permissions reach)."""
+    if keeps_all_regions(user):
+        return True
+    if engagement.pk is None:
+        return False
+    own = editor_region_ids(user)
+    return bool(own) and engagement.regions.filter(pk__in=own).exists()
+
+
 def editable_engagements(user, action: str = "change") -> QuerySet[Engagement]:
     """Engagements the user may `action` ("change" or "delete"): all for the Secretariat, those
     covering one of their regions for a regional editor, none for anyone else."""
