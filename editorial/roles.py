@@ -50,6 +50,14 @@ CONTRIBUTOR_MEDIA = (
 )
 
 VOCABULARY_MODELS = ("region", "country", "topic", "partnerorganisation")
+# The engagement register (partnerships): the Secretariat keeps and assesses every engagement;
+# regional editors see all, add and change those covering their region (the region scope is
+# partnerships.permissions' policy); nobody else sees any.
+SECRETARIAT_ENGAGEMENTS = (
+    *(f"partnerships.{a}_engagement" for a in ("add", "change", "delete", "view")),
+    "partnerships.assess_engagement",
+)
+EDITOR_ENGAGEMENTS = tuple(f"partnerships.{a}_engagement" for a in ("add", "change", "view"))
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 PENDING_REPORT = "editorial.view_pending_submissions"
 
@@ -64,10 +72,12 @@ SECRETARIAT_MODEL_PERMISSIONS = (
     # unlock accounts locked by django-axes (Settings → Locked logins)
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
+    *SECRETARIAT_ENGAGEMENTS,
 )
 EDITOR_MODEL_PERMISSIONS = (
     ADMIN_ACCESS,
     *(f"knowledge.view_{m}" for m in VOCABULARY_MODELS),
+    *EDITOR_ENGAGEMENTS,
 )
 CONTRIBUTOR_MODEL_PERMISSIONS = (ADMIN_ACCESS,)
 
@@ -99,7 +109,7 @@ SECRETARIAT = Role(
     collection_permissions=ALL_MEDIA,
     model_permissions=SECRETARIAT_MODEL_PERMISSIONS,
     description="Everything: all pages, all collections, vocabularies, user accounts, "
-    "reviews of any partner study.",
+    "reviews of any partner study, the engagement register and its assessments.",
 )
 REGIONAL_EDITOR = Role(
     key="editor",
@@ -109,7 +119,8 @@ REGIONAL_EDITOR = Role(
     collection_permissions=ALL_MEDIA,
     model_permissions=EDITOR_MODEL_PERMISSIONS,
     description="Create, edit, publish, unpublish and delete pages in their community; media "
-    "in their region's collection; review partner studies covering their region.",
+    "in their region's collection; review partner studies covering their region; see every "
+    "engagement, add and change those covering their region (no assessment).",
 )
 PARTNER_CONTRIBUTOR = Role(
     key="partner",

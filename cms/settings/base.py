@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "knowledge",
     "search",
     "editorial",
+    "partnerships",
     "synthetic",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
