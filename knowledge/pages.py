@@ -89,13 +89,15 @@ class CommunityPage(Page):
         context["featured"] = self.featured_for(request.user)
         regional = breakdown(request.user, {"region": self.region.code}, newest=1)
         context["breakdown"] = regional
-        context["partner_profiles"] = {
+        profiles = {
             profile.partner.acronym: profile
             for profile in PartnerProfilePage.objects.live()
             .public()
             .filter(partner__acronym__in=[p.value for p in regional.partners])
             .select_related("partner")
         }
+        # (count, profile or None): partners active here, linked to their profile if any
+        context["partners_active"] = [(p, profiles.get(p.value)) for p in regional.partners]
         return context
 
     def featured_for(self, user) -> list["KnowledgePage"]:
