@@ -28,6 +28,10 @@ GROUP_HEADINGS = {
     "Revised Arusha Declaration key factor": _("Revised Arusha Declaration key factors"),
     "Cross-cutting theme": _("Cross-cutting themes"),
 }
+# How a numbered member of a known group is named: "Revised Arusha Declaration key factor 7".
+GROUP_MEMBERS = {
+    "Revised Arusha Declaration key factor": _("Revised Arusha Declaration key factor %(number)s"),
+}
 _NUMBERED = re.compile(r"^(?P<family>.*?)\s+(?P<number>\d+)$")
 
 
@@ -86,13 +90,16 @@ def topic_hub(request: HttpRequest, code: str) -> HttpResponse:
     if topic is None:
         raise Http404("no such topic")
     family, number = group_family(topic.group)
+    if number is not None and family in GROUP_MEMBERS:
+        group = GROUP_MEMBERS[family] % {"number": number}
+    else:
+        group = topic.group
     return TemplateResponse(
         request,
         "knowledge/topic_hub.html",
         {
             "topic": topic,
-            "group_heading": GROUP_HEADINGS.get(family, family),
-            "group_number": number,
+            "group": group,
             "synonyms": synonyms(topic),
             "hub": breakdown(request.user, {"topic": topic.code}, newest=NEWEST_ON_HUB),
         },
