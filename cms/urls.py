@@ -46,6 +46,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("search.urls")),
+    path("", include("knowledge.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

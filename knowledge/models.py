@@ -3,6 +3,7 @@
 from .pages import (  # noqa: F401
     KNOWLEDGE_TYPES,
     CaseStudyPage,
+    CommunityFeaturedItem,
     CommunityPage,
     HandbookPage,
     HomePage,

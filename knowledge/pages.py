@@ -23,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .audience import page_audience, visible_audiences
 from .blocks import BODY_FEATURES, BodyBlock, ChaptersBlock, StepsBlock
 from .import_fields import BLOCKS, CHOICE, DATE, HTML, PLAIN, ImportField, reference
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
@@ -62,7 +63,11 @@ class CommunityPage(Page):
     )
     intro = RichTextField(_("introduction"), features=BODY_FEATURES, blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("region"), FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("region"),
+        FieldPanel("intro"),
+        InlinePanel("featured_items", label=_("Featured items")),
+    ]
     parent_page_types = ["knowledge.HomePage"]
     subpage_types = [
         "knowledge.CaseStudyPage",
@@ -75,11 +80,54 @@ class CommunityPage(Page):
         verbose_name = _("community page")
 
     def get_context(self, request, *args, **kwargs):
+        from .breakdowns import breakdown  # it reads search/, which reads these page types
+
         context = super().get_context(request, *args, **kwargs)
         context["items"] = (
             KnowledgePage.objects.child_of(self).live().public().order_by("-published_date")
         )
+        context["featured"] = self.featured_for(request.user)
+        regional = breakdown(request.user, {"region": self.region.code}, newest=1)
+        context["breakdown"] = regional
+        profiles = {
+            profile.partner.acronym: profile
+            for profile in PartnerProfilePage.objects.live()
+            .public()
+            .filter(partner__acronym__in=[p.value for p in regional.partners])
+            .select_related("partner")
+        }
+        # (count, profile or None): partners active here, linked to their profile if any
+        context["partners_active"] = [(p, profiles.get(p.value)) for p in regional.partners]
         return context
+
+    def featured_for(self, user) -> list["KnowledgePage"]:
+        """The editor's featured items that `user` may read: live, and public or (for
+        members) member-only; drafts and private items never show."""
+        audiences = visible_audiences(user)
+        chosen = (
+            KnowledgePage.objects.live()
+            .filter(featured_in__community=self)
+            .order_by("featured_in__sort_order")
+        )
+        return [item for item in chosen if page_audience(item) in audiences]
+
+
+class CommunityFeaturedItem(Orderable):
+    """A knowledge item an editor puts at the top of a community page."""
+
+    community = ParentalKey(CommunityPage, on_delete=models.CASCADE, related_name="featured_items")
+    page = models.ForeignKey(
+        "knowledge.KnowledgePage",
+        on_delete=models.CASCADE,
+        related_name="featured_in",
+        verbose_name=_("item"),
+    )
+
+    panels = [FieldPanel("page")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("featured item")
+        verbose_name_plural = _("featured items")
 
 
 class PartnerStudiesIndexPage(Page):
