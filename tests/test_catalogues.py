@@ -20,6 +20,7 @@ CATALOGUES = {
     "locale": ("templates", "cms"),
     "search/locale": ("search",),
     "editorial/locale": ("editorial",),
+    "partnerships/locale": ("partnerships",),
 }
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
 
