@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from cms.charts import Bar, BarChart
 from search.query import FacetVocabulary, parse_search_params
 from search.service import Result, SearchOutcome, run_search
 
@@ -79,6 +81,16 @@ class Breakdown:
     @property
     def types(self) -> tuple[Count, ...]:
         return self.counts("type")
+
+
+def count_chart(title: str, x_label: str, counts: tuple[Count, ...]) -> BarChart:
+    """A horizontal bar chart of `counts` (items), each bar linked to the search it counts."""
+    return BarChart(
+        title=title,
+        x_label=x_label,
+        y_label=str(_("Items")),
+        bars=tuple(Bar(c.label, c.count, c.url) for c in counts),
+    )
 
 
 def breakdown(user, filters: dict[str, str], newest: int = 8) -> Breakdown:

@@ -80,7 +80,10 @@ class CommunityPage(Page):
         verbose_name = _("community page")
 
     def get_context(self, request, *args, **kwargs):
-        from .breakdowns import breakdown  # it reads search/, which reads these page types
+        from .breakdowns import (
+            breakdown,
+            count_chart,
+        )  # it reads search/, which reads these page types
 
         context = super().get_context(request, *args, **kwargs)
         context["items"] = (
@@ -89,6 +92,12 @@ class CommunityPage(Page):
         context["featured"] = self.featured_for(request.user)
         regional = breakdown(request.user, {"region": self.region.code}, newest=1)
         context["breakdown"] = regional
+        context["topic_chart"] = count_chart(
+            _("Items from this region by topic"), _("Topic"), regional.topics
+        )
+        context["type_chart"] = count_chart(
+            _("Items from this region by content type"), _("Content type"), regional.types
+        )
         profiles = {
             profile.partner.acronym: profile
             for profile in PartnerProfilePage.objects.live()

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from .breakdowns import breakdown
+from .breakdowns import breakdown, count_chart
 from .vocabularies import Topic
 
 NEWEST_ON_HUB = 8
@@ -94,6 +94,7 @@ def topic_hub(request: HttpRequest, code: str) -> HttpResponse:
         group = GROUP_MEMBERS[family] % {"number": number}
     else:
         group = topic.group
+    hub = breakdown(request.user, {"topic": topic.code}, newest=NEWEST_ON_HUB)
     return TemplateResponse(
         request,
         "knowledge/topic_hub.html",
@@ -101,6 +102,9 @@ def topic_hub(request: HttpRequest, code: str) -> HttpResponse:
             "topic": topic,
             "group": group,
             "synonyms": synonyms(topic),
-            "hub": breakdown(request.user, {"topic": topic.code}, newest=NEWEST_ON_HUB),
+            "hub": hub,
+            "type_chart": count_chart(
+                _("Items on this topic by content type"), _("Content type"), hub.types
+            ),
         },
     )
