@@ -31,6 +31,9 @@ from .cluster_documents import STEMMED_SUBFIELDS, searched_fields
 HIGHLIGHT_MAX_CHARS = 500_000
 
 
+# What a hit is made of: the stored fields, the body (for a snippet without a match) and codes.
+HIT_SOURCE = [*schema.STORED_FIELDS, "body", "region", "topic", "partner", "country", "language"]
+
 SORT_ORDERS: dict[str, list] = {
     "relevance": ["_score", {schema.PUBLISHED_FIELD: {"order": "desc", "missing": "_last"}}, "id"],
     "newest": [{schema.PUBLISHED_FIELD: {"order": "desc", "missing": "_last"}}, "id"],
@@ -128,7 +131,7 @@ def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool 
     search = search.sort(*SORT_ORDERS[policy.effective_sort(query.sort, matched is not None)])
     start, stop = query.window
     search = search[start:stop].extra(track_total_hits=True)
-    search = search.source([*schema.STORED_FIELDS, "body", "region", "topic", "partner"])
+    search = search.source(HIT_SOURCE)
     if matched:
         sources = policy.SNIPPET_SOURCES
         fields = [f.name for f in schema.TEXT_FIELDS if f.highlight and f.name in sources]
@@ -223,6 +226,7 @@ def _hit(hit) -> Hit:
     source = hit.to_dict()
     published = source.get(schema.PUBLISHED_FIELD)
     types = source.get("type") or [""]
+    languages = source.get("language") or [""]
     return Hit(
         id=int(source["id"]),
         title=source.get("title", ""),
@@ -235,6 +239,8 @@ def _hit(hit) -> Hit:
         snippet=_snippet(getattr(hit.meta, "highlight", None)) or _opening(source),
         summary=source.get("summary", ""),
         score=float(hit.meta.score or 0.0),
+        countries=tuple(source.get("country", ())),
+        language=languages[0] if isinstance(languages, list) else languages,
     )
 
 
