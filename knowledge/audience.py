@@ -67,3 +67,18 @@ def may_read_members_content(user) -> bool:
 
 def visible_audiences(user) -> tuple[Audience, ...]:
     return ("public", "members") if may_read_members_content(user) else ("public",)
+
+
+def readable_item(user, pk: int):
+    """The live knowledge item `pk` if `user` may read it, else None: drafts, unpublished and
+    private items never, member-only ones for members only (callers answer 404 either way,
+    so nothing tells a hidden item from a missing one)."""
+    from knowledge.pages import KnowledgePage  # the page types are built on this module
+
+    page = KnowledgePage.objects.live().filter(pk=pk).first()
+    if page is None:
+        return None
+    audience = page_audience(page)
+    if audience is None or (audience == "members" and not may_read_members_content(user)):
+        return None
+    return page.specific

@@ -280,6 +280,17 @@ class KnowledgePage(Page):
     def get_template(self, request, *args, **kwargs):
         return "knowledge/knowledge_page.html"
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from search.query import FacetVocabulary  # search reads these page types
+        from search.service import related_results
+
+        from .audience import visible_audiences
+
+        audiences = visible_audiences(request.user)
+        context["related"] = related_results(self.pk, audiences, FacetVocabulary())
+        return context
+
 
 class KnowledgeAttachment(Orderable):
     """A document (report, PDF, slides) attached to a knowledge item."""

@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from knowledge.audience import readable_item, visible_audiences
+
 from .query import FacetVocabulary, parse_search_params
-from .service import Result, SearchOutcome, run_search
+from .service import Result, SearchOutcome, related_results, run_search
 
 
 def search_api(request: HttpRequest) -> JsonResponse:
@@ -77,3 +79,24 @@ def _result(result: Result) -> dict:
         "partners": badges(result.partners),
         "snippet": result.snippet,
     }
+
+
+def related_api(request: HttpRequest, pk: int) -> JsonResponse:
+    """`/api/items/<id>/related/`: {"results": [...]} as in a search, without snippets; 404
+    for an item the caller may not read (member-only ones to the public), as for none."""
+    if request.method not in ("GET", "HEAD"):
+        response = _error(405, _("Use GET."), {"method": [request.method]})
+        response["Allow"] = "GET, HEAD"
+        return response
+    if readable_item(request.user, pk) is None:
+        response = _error(404, _("No such item."), {})
+    else:
+        related = related_results(pk, visible_audiences(request.user), FacetVocabulary())
+        if related is None:
+            response = _error(503, _("Search is temporarily unavailable; try again shortly."), {})
+            response["Retry-After"] = "30"
+        else:
+            results = [{k: v for k, v in _result(r).items() if k != "snippet"} for r in related]
+            response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response

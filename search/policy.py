@@ -71,3 +71,14 @@ def page_window(page: int, size: int) -> tuple[int, int]:
 def last_page(size: int) -> int:
     """The deepest page a reader may reach with `size` results a page."""
     return schema.MAX_RESULT_WINDOW // size
+
+
+# "Related items" (SearchEngine.related): the words an item shares with others, found by the
+# engine's more-like-this (its RELATED_MAX_TERMS most telling terms of RELATED_FIELDS, each
+# in at least RELATED_MIN_DOC_FREQUENCY items: the item itself and one other), plus a bonus
+# per shared vocabulary code, weighed by facet. A shared topic says most about relatedness.
+RELATED_FIELDS = ("title", "summary", "body")
+RELATED_MAX_TERMS = 25
+RELATED_MIN_DOC_FREQUENCY = 2
+RELATED_VOCABULARY_WEIGHTS = {"topic": 3.0, "region": 1.0, "partner": 1.5}
+RELATED_SIZE = 5

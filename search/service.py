@@ -144,3 +144,16 @@ def _result(hit: Hit, vocabulary: FacetVocabulary) -> Result:
         snippet=hit.snippet,
         summary=hit.summary,
     )
+
+
+def related_results(
+    item_id: int, visibilities: tuple[str, ...], vocabulary: FacetVocabulary
+) -> tuple[Result, ...] | None:
+    """Items like `item_id` that the viewer may see, labelled; None when the engine cannot
+    be reached (the item page then leaves the section out)."""
+    try:
+        hits = get_engine().related(item_id, tuple(visibilities))
+    except EngineUnavailable:
+        logger.warning("search engine unavailable for related items", exc_info=True)
+        return None
+    return tuple(_result(hit, vocabulary) for hit in hits)

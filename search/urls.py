@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import search_api
+from .api import related_api, search_api
 from .feeds import search_feed
 from .views import search_page
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("search/", search_page, name="search"),
     path("search/feed/", search_feed, name="search-feed"),
     path("api/search/", search_api, name="search-api"),
+    path("api/items/<int:pk>/related/", related_api, name="related-api"),
 ]

@@ -86,6 +86,8 @@ class Hit:
     snippet: str  # HTML-escaped text with <mark>…</mark> around matched words, nothing else
     summary: str = ""
     score: float = 0.0
+    countries: tuple[str, ...] = ()
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,3 +218,13 @@ class SearchEngine(ABC):
 
     def _index_found(self) -> None:
         self._missing_logged = False  # the next loss is a new outage, logged again
+
+    def related(
+        self, item_id: int, visibilities: tuple[str, ...], size: int = policy.RELATED_SIZE
+    ) -> tuple[Hit, ...]:
+        """Up to `size` items like `item_id` ("more like this"), best first: the words they
+        share (`policy.RELATED_FIELDS`) and their shared topics, regions and partners
+        (`policy.RELATED_VOCABULARY_WEIGHTS`). Never the item itself, only items whose
+        visibility is in `visibilities`; nothing when the item is unknown or not visible to
+        the viewer itself (its neighbours would tell what it is about)."""
+        raise NotImplementedError(f"the {self.name} engine has no related items")

@@ -15,10 +15,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from search import schema
+from search import policy, schema
 from search.query_plan import QueryPlan
 
-from .base import EngineUnavailable, ProgressCallback, SearchEngine, SearchQuery, SearchResults
+from .base import (
+    EngineUnavailable,
+    Hit,
+    ProgressCallback,
+    SearchEngine,
+    SearchQuery,
+    SearchResults,
+)
 from .cluster_documents import (
     SERVING_SETTINGS,
     alias_name,
@@ -26,7 +33,15 @@ from .cluster_documents import (
     index_pattern,
     new_index_name,
 )
-from .cluster_queries import build_search, read_candidates, read_results, suggest_body
+from .cluster_queries import (
+    build_search,
+    read_candidates,
+    read_hits,
+    read_results,
+    related_lookup,
+    related_search,
+    suggest_body,
+)
 from .transports import ClusterClient, ClusterSettings, ElasticsearchClient, OpenSearchClient
 
 FINGERPRINT_PAGE = 1000
@@ -209,6 +224,19 @@ class ClusterEngine(SearchEngine):
     @classmethod
     def connect(cls, cluster: ClusterSettings, prefix: str) -> ClusterEngine:
         return cls(cls.dialect.client(cluster), prefix)
+
+    # -- related items ---------------------------------------------------------------
+
+    def related(
+        self, item_id: int, visibilities: tuple[str, ...], size: int = policy.RELATED_SIZE
+    ) -> tuple[Hit, ...]:
+        """Two requests: the item's codes (if the viewer may see it), then more-like-this."""
+        lookup = self._search(related_lookup(item_id, visibilities).to_dict())["hits"]["hits"]
+        if not lookup:
+            return ()
+        codes = lookup[0].get("_source", {})
+        search = related_search(item_id, codes, visibilities, size)
+        return read_hits(search, self._search(search.to_dict()))
 
 
 class ElasticsearchEngine(ClusterEngine):

@@ -22,6 +22,7 @@ from elasticsearch_dsl.response import Response
 
 from search import policy, schema
 from search.engines.base import Hit, SearchQuery, SearchResults, facet_values
+from search.languages import stop_words
 from search.query_plan import Clause, QueryPlan
 
 from .cluster_documents import STEMMED_SUBFIELDS, searched_fields
@@ -30,6 +31,9 @@ from .cluster_documents import STEMMED_SUBFIELDS, searched_fields
 # rather than failing the search on a very long body).
 HIGHLIGHT_MAX_CHARS = 500_000
 
+
+# What a hit is made of: the stored fields, the body (for a snippet without a match) and codes.
+HIT_SOURCE = [*schema.STORED_FIELDS, "body", "region", "topic", "partner", "country", "language"]
 
 SORT_ORDERS: dict[str, list] = {
     "relevance": ["_score", {schema.PUBLISHED_FIELD: {"order": "desc", "missing": "_last"}}, "id"],
@@ -128,7 +132,7 @@ def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool 
     search = search.sort(*SORT_ORDERS[policy.effective_sort(query.sort, matched is not None)])
     start, stop = query.window
     search = search[start:stop].extra(track_total_hits=True)
-    search = search.source([*schema.STORED_FIELDS, "body", "region", "topic", "partner"])
+    search = search.source(HIT_SOURCE)
     if matched:
         sources = policy.SNIPPET_SOURCES
         fields = [f.name for f in schema.TEXT_FIELDS if f.highlight and f.name in sources]
@@ -223,6 +227,7 @@ def _hit(hit) -> Hit:
     source = hit.to_dict()
     published = source.get(schema.PUBLISHED_FIELD)
     types = source.get("type") or [""]
+    languages = source.get("language") or [""]
     return Hit(
         id=int(source["id"]),
         title=source.get("title", ""),
@@ -235,6 +240,8 @@ def _hit(hit) -> Hit:
         snippet=_snippet(getattr(hit.meta, "highlight", None)) or _opening(source),
         summary=source.get("summary", ""),
         score=float(hit.meta.score or 0.0),
+        countries=tuple(source.get("country", ())),
+        language=languages[0] if isinstance(languages, list) else languages,
     )
 
 
@@ -257,3 +264,47 @@ def _opening(source: dict) -> str:
         return html.escape(text)
     cut = text.rfind(" ", 0, policy.SNIPPET_CHARS)
     return html.escape(text[: cut if cut > 0 else policy.SNIPPET_CHARS]) + " …"
+
+
+def related_lookup(item_id: int, visibilities: tuple[str, ...]) -> Search:
+    """The item's codes, if the viewer may see the item (the first of two requests)."""
+    search = Search().query(
+        "bool",
+        filter=[
+            Q("ids", values=[str(item_id)]),
+            Q("terms", **{schema.VISIBILITY_FIELD: list(visibilities)}),
+        ],
+    )
+    return search.source(list(policy.RELATED_VOCABULARY_WEIGHTS))[:1]
+
+
+def related_search(
+    item_id: int, codes: dict[str, list[str]], visibilities: tuple[str, ...], size: int
+) -> Search:
+    """`more_like_this` on the item's own text (`like: [{_id}]`) or a shared code, weighed as
+    the embedded engine weighs them; visible items only, the item itself excluded."""
+    like = Q(
+        "more_like_this",
+        fields=list(policy.RELATED_FIELDS),
+        like=[{"_id": str(item_id)}],
+        min_term_freq=1,
+        min_doc_freq=policy.RELATED_MIN_DOC_FREQUENCY,
+        max_query_terms=policy.RELATED_MAX_TERMS,
+        stop_words=sorted(stop_words()),
+    )
+    shared = [
+        Q("term", **{facet: {"value": code, "boost": weight}})
+        for facet, weight in policy.RELATED_VOCABULARY_WEIGHTS.items()
+        for code in codes.get(facet, ())
+    ]
+    search = Search().query(
+        "bool",
+        must=[Q("bool", should=[like, *shared], minimum_should_match=1)],
+        filter=[Q("terms", **{schema.VISIBILITY_FIELD: list(visibilities)})],
+        must_not=[Q("ids", values=[str(item_id)])],
+    )
+    return search.sort("_score", "id").source(HIT_SOURCE)[:size]
+
+
+def read_hits(search: Search, raw: dict) -> tuple[Hit, ...]:
+    return tuple(_hit(hit) for hit in Response(search, raw).hits)

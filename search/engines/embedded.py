@@ -33,7 +33,7 @@ from django.conf import settings
 
 from search import policy, suggestions
 from search import schema as S
-from search.languages import STEMMERS
+from search.languages import STEMMERS, stop_words
 from search.query_plan import Clause, QueryPlan
 
 from .base import (
@@ -334,6 +334,44 @@ class EmbeddedEngine(SearchEngine):
             candidates[word] = terms
         return candidates
 
+    def related(
+        self, item_id: int, visibilities: tuple[str, ...], size: int = policy.RELATED_SIZE
+    ) -> tuple[Hit, ...]:
+        """tantivy's more-like-this on the item's stored text (its plain title, summary and
+        body, and its stored codes), plus a bonus per shared topic, region and partner."""
+        searcher = self._index().searcher()
+        visible = tantivy.Query.term_set_query(SCHEMA, S.VISIBILITY_FIELD, list(visibilities))
+        found = searcher.search(_all_of([_ids_query({item_id}), visible]), limit=1).hits
+        if not found:
+            return ()
+        address = found[0][1]
+        item = searcher.doc(address)
+        like = [
+            tantivy.Query.more_like_this_query(
+                address,
+                min_doc_frequency=policy.RELATED_MIN_DOC_FREQUENCY,
+                min_term_frequency=1,
+                max_query_terms=policy.RELATED_MAX_TERMS,
+                stop_words=sorted(stop_words()),
+            )
+        ]
+        for facet, weight in policy.RELATED_VOCABULARY_WEIGHTS.items():
+            like += [
+                tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, facet, code), weight)
+                for code in item.get_all(facet)
+            ]
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, _any_of(like)),
+                (tantivy.Occur.Must, visible),
+                (tantivy.Occur.MustNot, _ids_query({item_id})),
+            ]
+        )
+        return tuple(
+            _hit(searcher.doc(hit), score, None)
+            for score, hit in searcher.search(query, limit=size).hits
+        )
+
 
 def _nearest_terms(word: str, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """The `policy.SUGGEST_CANDIDATES` terms nearest `word` (fewest edits, then commonest),
@@ -456,6 +494,8 @@ def _hit(doc: tantivy.Document, score: float, matcher: _Matcher | None) -> Hit:
         snippet=_snippet(doc, matcher),
         summary=first("summary"),
         score=float(score),
+        countries=tuple(doc.get_all("country")),
+        language=first("language"),
     )
 
 

@@ -20,7 +20,7 @@ from search import schema
 from search.engines.base import SearchQuery
 from search.engines.cluster import OPENSEARCH
 from search.engines.cluster_documents import SERVING_SETTINGS, alias_name, index_definition
-from search.engines.cluster_queries import build_search
+from search.engines.cluster_queries import build_search, related_lookup, related_search
 
 RECORDINGS = Path(__file__).with_name("cluster_recordings.json")
 PREFIX = "recorded"
@@ -60,6 +60,7 @@ def document(id_: int, **changes) -> dict:
 
 DOCUMENTS = [document(1), document(2), document(3, title="Handbook on ethics"), document(4)]
 SEARCH = SearchQuery(text="integrity procedures", filters={"region": ("EUR",)}, page_size=2)
+RELATED_TO = 1  # the item whose related items are recorded, for the public
 FINGERPRINT_PAGE = 2
 
 
@@ -109,6 +110,13 @@ def record(send: Send) -> dict[str, dict]:
     first = ask("fingerprints_1", "POST", f"/{alias_name(PREFIX)}/_search", fingerprint_body())
     after = first["hits"]["hits"][-1]["sort"]
     ask("fingerprints_2", "POST", f"/{alias_name(PREFIX)}/_search", fingerprint_body(after))
+    lookup = related_lookup(RELATED_TO, ("public",)).to_dict()
+    found = ask("related_lookup", "POST", f"/{alias_name(PREFIX)}/_search", lookup)
+    codes = found["hits"]["hits"][0]["_source"]
+    body = related_search(RELATED_TO, codes, ("public",), 5).to_dict()
+    ask("related", "POST", f"/{alias_name(PREFIX)}/_search", body)
+    unknown = related_lookup(404, ("public",)).to_dict()
+    ask("related_lookup_unknown", "POST", f"/{alias_name(PREFIX)}/_search", unknown)
     ask("search_missing_index", "POST", "/recorded-missing/_search", {"size": 0})
     rebuilt = index_definition(INDEX, bulk_load=True).to_dict()
     ask("create_new_index", "PUT", f"/{INDEX}", rebuilt)

@@ -883,3 +883,60 @@ class PipelineConformance:
         assert IndexUpdate.objects.count() == 0
         assert live.ids("quokka") == [page.pk]
         call_command("search_check", stdout=io.StringIO())  # clean: no CommandError
+
+
+class RelatedConformance:
+    """ "More like this" (`SearchEngine.related`) over the QueryConformance corpus."""
+
+    corpus = QueryConformance.__dict__["corpus"]
+
+    @pytest.fixture
+    def related(self, engine, corpus):
+        def run(name, visibilities=PUBLIC, **kwargs):
+            hits = engine.related(corpus.ids[name], visibilities, **kwargs)
+            return corpus.names(SearchResultsOf(hits))
+
+        return run
+
+    def test_the_item_itself_is_never_related(self, related, corpus):
+        for name in ("rotation", "handbook", "procedure", "standard", "study", "members"):
+            assert name not in related(name, MEMBERS), name
+
+    def test_shared_topic_and_words_rank_above_an_unrelated_item(self, related):
+        """The handbook and the standard share a topic (code of conduct) and words (customs,
+        inspection); the French procedure shares nothing with the handbook."""
+        names = related("handbook")
+        assert "standard" in names
+        assert "procedure" not in names or names.index("standard") < names.index("procedure")
+
+    def test_shared_vocabulary_alone_relates(self, related):
+        """The study shares no telling word with the rotation case but its topic and partner."""
+        assert "study" in related("rotation")
+
+    def test_members_only_items_only_for_members(self, related):
+        assert "members" not in related("rotation")
+        assert "members" in related("rotation", MEMBERS)
+        assert related("members") == []  # a hidden item's neighbours would tell its subject
+        assert "rotation" in related("members", MEMBERS)
+
+    def test_unknown_and_unindexed_items_have_none(self, engine, related, corpus):
+        assert engine.related(999_999, MEMBERS) == ()
+        for name in ("draft", "withdrawn", "private"):
+            assert related(name, MEMBERS) == [], name
+
+    def test_size_and_display_fields(self, engine, related, corpus):
+        assert len(related("rotation", MEMBERS, size=1)) == 1
+        hits = engine.related(corpus.ids["handbook"], PUBLIC)
+        (standard,) = [h for h in hits if h.id == corpus.ids["standard"]]
+        assert standard.title == "Anti-corruption strategy"
+        assert standard.topics == ("code-of-conduct",) and standard.regions == ("AP",)
+        assert standard.url.endswith("/anti-corruption-strategy/")
+        scores = [h.score for h in hits]
+        assert scores == sorted(scores, reverse=True)
+
+
+@dataclass
+class SearchResultsOf:
+    """Hits in the shape `Corpus.names` reads."""
+
+    hits: tuple

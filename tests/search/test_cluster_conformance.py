@@ -17,7 +17,12 @@ from search.engines.cluster import ElasticsearchEngine, OpenSearchEngine
 from search.engines.transports import ClusterSettings
 from tests import live_node
 
-from .conformance import LanguageConformance, PipelineConformance, QueryConformance
+from .conformance import (
+    LanguageConformance,
+    PipelineConformance,
+    QueryConformance,
+    RelatedConformance,
+)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +57,10 @@ class TestOpenSearchLanguages(LanguageConformance):
     pass
 
 
+class TestOpenSearchRelated(RelatedConformance):
+    pass
+
+
 @pytest.fixture(scope="class")
 def elasticsearch_engine():
     url = os.environ.get("ELASTICSEARCH_URL")
@@ -81,6 +90,12 @@ class TestElasticsearchPipeline(PipelineConformance):
 
 
 class TestElasticsearchLanguages(LanguageConformance):
+    @pytest.fixture(scope="class")
+    def engine(self, elasticsearch_engine):
+        return elasticsearch_engine
+
+
+class TestElasticsearchRelated(RelatedConformance):
     @pytest.fixture(scope="class")
     def engine(self, elasticsearch_engine):
         return elasticsearch_engine

@@ -438,3 +438,37 @@ def test_the_two_servers_get_the_same_body_but_for_the_named_differences():
     os_ = build_search(query, OPENSEARCH.highlight_limit_key).to_dict()
     assert es["highlight"].pop("max_analyzed_offset") == os_["highlight"].pop("max_analyzer_offset")
     assert es == os_
+
+
+# -- related items ---------------------------------------------------------------------
+
+
+def test_related_asks_for_the_item_then_more_like_it(server, engine):
+    answers = iter(["related_lookup", "related"])
+    server.routes = [("POST", f"/{ALIAS}/_search", lambda sent: RECORDED[next(answers)])]
+    hits = engine.related(rec.RELATED_TO, ("public",))
+
+    lookup, related = (sent.body for sent in server.received)
+    assert lookup["query"]["bool"]["filter"] == [
+        {"ids": {"values": ["1"]}},
+        {"terms": {"visibility": ["public"]}},
+    ]
+    query = related["query"]["bool"]
+    (like, *shared) = query["must"][0]["bool"]["should"]
+    assert like["more_like_this"]["like"] == [{"_id": "1"}]
+    assert {"term": {"topic": {"value": "code-of-conduct", "boost": 3.0}}} in shared
+    assert {"term": {"partner": {"value": "TI", "boost": 1.5}}} in shared
+    assert query["filter"] == [{"terms": {"visibility": ["public"]}}]
+    assert query["must_not"] == [{"ids": {"values": ["1"]}}]
+    assert related["size"] == 5
+
+    assert hits and rec.RELATED_TO not in [h.id for h in hits]
+    assert hits[0].id == 3  # same region and topic as item 1, and the same words
+    assert hits[0].topics == ("code-of-conduct",) and hits[0].language == "en"
+    assert hits[0].countries == ("FR",)
+
+
+def test_related_to_an_unknown_or_hidden_item_is_one_request_and_nothing(server, engine):
+    server.routes = [("POST", f"/{ALIAS}/_search", "related_lookup_unknown")]
+    assert engine.related(404, ("public",)) == ()
+    assert len(server.received) == 1

@@ -4,7 +4,12 @@ import pytest
 
 from search.engines.embedded import EmbeddedEngine
 
-from .conformance import LanguageConformance, PipelineConformance, QueryConformance
+from .conformance import (
+    LanguageConformance,
+    PipelineConformance,
+    QueryConformance,
+    RelatedConformance,
+)
 
 
 @pytest.fixture(scope="class")
@@ -21,4 +26,8 @@ class TestEmbeddedPipeline(PipelineConformance):
 
 
 class TestEmbeddedLanguages(LanguageConformance):
+    pass
+
+
+class TestEmbeddedRelated(RelatedConformance):
     pass
