@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets
@@ -28,6 +29,9 @@ class InstancePermissionMixin:
 
 
 class EngagementIndexView(snippets.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("partner")
+
     def get_edit_url(self, instance):
         if self.user_has_permission_for_instance("change", instance):
             return super().get_edit_url(instance)
@@ -70,7 +74,24 @@ class EngagementViewSet(snippets.SnippetViewSet):
     inspect_view_class = EngagementInspectView
     edit_view_class = EngagementEditView
     delete_view_class = EngagementDeleteView
-    list_display = ["title", "partner", "kind", "status", "assessment", "start_date"]
+    list_display = [
+        "title",
+        Column(
+            "partner",
+            label=_("Partner"),
+            accessor=lambda e: e.partner.abbreviation,
+            sort_key="partner__acronym",
+        ),
+        "kind",
+        "status",
+        Column(
+            "assessment",
+            label=_("Assessment"),
+            accessor=lambda e: e.get_assessment_display() or _("Not assessed"),
+            sort_key="assessment",
+        ),
+        "start_date",
+    ]
     list_filter = ["partner", "kind", "status", "assessment", "regions"]
     search_backend_name = None  # the database's icontains over search_fields
     search_fields = ["title", "purpose", "expected_outcomes", "partner__acronym", "partner__name"]
@@ -79,7 +100,8 @@ class EngagementViewSet(snippets.SnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("title"),
-            FieldRowPanel([FieldPanel("partner"), FieldPanel("kind"), FieldPanel("status")]),
+            FieldPanel("partner"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
             FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
             FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
             FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
