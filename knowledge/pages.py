@@ -13,6 +13,7 @@ documents, the importer, the bulk writer and the corpus generator read them.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -178,17 +179,44 @@ class PartnerProfilePage(Page):
         verbose_name = _("partner profile page")
 
     def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        from .registry import vocabulary  # the registry reads these page types
+        # These read search/ and partnerships/, which read these page types.
+        from partnerships.access import can_view_engagements, visible_engagements
+        from search.presenters import year_bar_chart, year_counts
 
-        # Listed as the partner facet counts them: partners and contributing partner.
-        context["contributions"] = (
+        from .breakdowns import breakdown
+        from .registry import vocabulary
+
+        context = super().get_context(request, *args, **kwargs)
+        partner = self.partner
+        context["studies"] = (
+            KnowledgePage.objects.child_of(self).live().public().order_by("-published_date")
+        )
+        # Listed as the partner facet counts them (partners and contributing partner), less
+        # the studies already listed.
+        context["citing"] = (
             vocabulary("partners")
-            .pages_using([self.partner])
+            .pages_using([partner])
             .live()
             .public()
+            .not_child_of(self)
             .order_by("-published_date")
         )
+        # Regions, topics and years: one engine search, counted as the viewer may see.
+        activity = breakdown(request.user, {"partner": partner.acronym}, newest=1)
+        context["activity"] = activity
+        years = next((p.options for p in activity.outcome.facets if p.name == "year"), ())
+        context["years_chart"] = year_bar_chart(
+            gettext("Contributions by publication year"),
+            year_counts(years),
+            lambda year: activity.search_url(year=year),
+        )
+        if can_view_engagements(request.user):
+            context["engagements"] = (
+                visible_engagements(request.user)
+                .filter(partner=partner)
+                .prefetch_related("regions")
+                .order_by("-start_date", "title")
+            )
         return context
 
 

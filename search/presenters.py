@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from cms.charts import Bar, BarChart
 
 from . import schema
 from .links import SearchLinks
@@ -50,23 +52,23 @@ class PanelView:
     tail: tuple[Option, ...]
 
 
-@dataclass(frozen=True)
-class YearBar:
-    year: str
-    count: int
-    height: int  # percent of the busiest year, in 5 % steps
-    selected: bool
-    href: str  # "" for a year without results
+def year_bar_chart(title: str, counts: dict[int, int], url_for) -> BarChart | None:
+    """Items per publication year as the shared vertical chart, oldest to newest, the years
+    between without items kept at 0 so gaps show; each year with items links to
+    `url_for(year)`. None below two years: one bar compares nothing."""
+    counts = {year: count for year, count in counts.items() if count}
+    if len(counts) < 2:
+        return None
+    bars = tuple(
+        Bar(str(year), counts.get(year, 0), url_for(str(year)) if year in counts else "")
+        for year in range(min(counts), max(counts) + 1)
+    )
+    return BarChart(title, gettext("Publication year"), gettext("Items"), bars, "vertical")
 
-    @property
-    def label(self) -> str:
-        """What the bar says to a screen reader and in its tooltip: "2021: 3 results"."""
-        if not self.count:
-            return gettext("%(year)s: no results") % {"year": self.year}
-        return ngettext("%(year)s: %(count)s result", "%(year)s: %(count)s results", self.count) % {
-            "year": self.year,
-            "count": number_format(self.count, force_grouping=True),
-        }
+
+def year_counts(options) -> dict[int, int]:
+    """{year: count} from the year facet's options (codes are the years as text)."""
+    return {int(o.value): o.count for o in options if o.value.isdigit()}
 
 
 def page_links(current: int, pages: int, around: int = 2) -> list[int | None]:
@@ -125,31 +127,14 @@ class SearchPresenter:
         return tuple(views)
 
     @cached_property
-    def year_chart(self) -> tuple[YearBar, ...]:
-        """Bars for results per publication year, oldest to newest, empty years included:
-        the shape of the collection over time reads better as a chart than as a list. Each
-        bar with results links to that year alone."""
+    def year_chart(self) -> BarChart | None:
+        """Results per publication year: the shape of the collection over time reads better
+        as a chart than as a list. Each bar links to that year alone."""
         years = next((p.options for p in self.outcome.facets if p.name == YEAR_FACET), ())
-        counts = {int(o.value): o for o in years if o.count and o.value.isdigit()}
-        if len(counts) < 2:
-            return ()
-        peak = max(o.count for o in counts.values())
-        return tuple(
-            self._year_bar(str(year), counts.get(year), peak)
-            for year in range(min(counts), max(counts) + 1)
-        )
-
-    def _year_bar(self, year: str, option: Option | None, peak: int) -> YearBar:
-        if option is None:
-            return YearBar(year=year, count=0, height=0, selected=False, href="")
-        return YearBar(
-            year=year,
-            count=option.count,
-            # in 5 % steps, drawn by a class in search.css: no style attribute, which the
-            # Content-Security-Policy would refuse
-            height=5 * round(20 * option.count / peak),
-            selected=option.selected,
-            href=self.links.only(YEAR_FACET, year),
+        return year_bar_chart(
+            gettext("Results by publication year"),
+            year_counts(years),
+            lambda year: reverse("search") + self.links.only(YEAR_FACET, year),
         )
 
     def pagination(self) -> dict:

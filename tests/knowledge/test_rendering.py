@@ -321,3 +321,10 @@ def test_unpublished_community_is_hidden_from_home(client, eur):
     CommunityPage.objects.get(region=eur).unpublish()
     html = soup(client.get("/"))
     assert len(html.select("#communities + .cards .card")) == 5
+
+
+def test_page_titles_name_the_site_once(client, eur):
+    assert soup(client.get("/")).title.string == "Integrity Commons"
+    community = community_for(eur)
+    assert soup(client.get(community.url)).title.string == f"{community.title} · Integrity Commons"
+    assert soup(client.get("/search/")).title.string == "Search · Integrity Commons"
