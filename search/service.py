@@ -63,6 +63,7 @@ class Result:
     partners: tuple[Badge, ...]
     snippet: str  # escaped by the engine, only <mark> added (engine contract)
     summary: str
+    language: str = ""  # the item's own language, for `lang` on its title and summary
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def _result(hit: Hit, vocabulary: FacetVocabulary) -> Result:
         partners=_badges("partner", hit.partners, vocabulary),
         snippet=hit.snippet,
         summary=hit.summary,
+        language=hit.language,
     )
 
 

@@ -15,6 +15,7 @@ from wagtail.models import PageViewRestriction
 from knowledge.audience import members_group, restrict_to_members
 from knowledge.pages import CommunityPage, HomePage, PartnerProfilePage
 from knowledge.vocabularies import Country, PartnerOrganisation, Region, Topic
+from search.engines import get_engine
 from tests.factories import (
     CaseStudyPageFactory,
     HandbookPageFactory,
@@ -273,13 +274,17 @@ def test_community_page_paginates_and_never_fails_on_a_bad_page_number(client, e
         assert soup(response).select(".item-list__item")
 
 
-def test_partner_pages_show_kind_website_regions_and_contributions(client, eur):
+def test_partner_pages_show_kind_website_regions_and_contributions(
+    client, eur, empty_index, django_capture_on_commit_callbacks
+):
     ti = PartnerOrganisation.objects.get(acronym="TI")
     ti.website = "https://www.transparency.org"
     ti.description = "Fights corruption worldwide."
     ti.save()
     ti.regions.set([eur])
-    PartnerStudyPageFactory(contributing_partner=ti, regions=[eur], title="Exporters survey")
+    with django_capture_on_commit_callbacks(execute=True):
+        PartnerStudyPageFactory(contributing_partner=ti, regions=[eur], title="Exporters survey")
+    get_engine().refresh()
     index = soup(client.get("/partner-studies/"))
     cards = index.select(".card")
     assert len(cards) == 12

@@ -182,3 +182,23 @@ def test_region_item_list_page_input_never_fails(client, world, page):
     response = client.get(eur.url, {"page": page})
     assert response.status_code == 200
     assert "Staff rotation" in response.content.decode()
+
+
+def test_items_in_another_language_are_marked_with_it(
+    client, site_tree, empty_index, django_capture_on_commit_callbacks
+):
+    """Screen readers read a French title with French rules on an English page."""
+    eur, automation = Region.objects.get(code="EUR"), Topic.objects.get(code="automation")
+    with django_capture_on_commit_callbacks(execute=True):
+        CaseStudyPageFactory(
+            parent=community_for(eur),
+            title="Dédouanement automatisé",
+            regions=[eur],
+            topics=[automation],
+            language="fr",
+        )
+    get_engine().refresh()
+    for url in ("/topics/automation/", "/search/?topic=automation"):
+        html = client.get(url).content.decode()
+        assert 'lang="fr"><a href=' in html, url
+    get_engine().clear()
