@@ -7,7 +7,8 @@ user). Anything else (passwords, other groups) is private and is never indexed o
 from typing import Literal
 
 from django.contrib.auth.models import Group
-from wagtail.models import Page, PageViewRestriction
+from django.db.models import Q
+from wagtail.models import Page, PageQuerySet, PageViewRestriction
 
 MEMBERS_GROUP_NAME = "Members"
 
@@ -24,15 +25,20 @@ def page_audience(page: Page) -> Audience | None:
     restrictions = page.get_view_restrictions()
     if not restrictions:
         return "public"
-    for restriction in restrictions:
-        if restriction.restriction_type == PageViewRestriction.LOGIN:
-            continue
-        if restriction.restriction_type == PageViewRestriction.GROUPS and any(
-            g.name == MEMBERS_GROUP_NAME for g in restriction.groups.all()
-        ):
-            continue
-        return None
-    return "members"
+    if all(page_audience_of(r) == "members" for r in restrictions):
+        return "members"
+    return None
+
+
+def page_audience_of(restriction: PageViewRestriction) -> Audience | None:
+    """ "members" for a login or Members-group restriction, None for a narrower one."""
+    if restriction.restriction_type == PageViewRestriction.LOGIN:
+        return "members"
+    if restriction.restriction_type == PageViewRestriction.GROUPS and any(
+        g.name == MEMBERS_GROUP_NAME for g in restriction.groups.all()
+    ):
+        return "members"
+    return None
 
 
 def restrict_to_members(page: Page) -> None:
@@ -67,6 +73,21 @@ def may_read_members_content(user) -> bool:
 
 def visible_audiences(user) -> tuple[Audience, ...]:
     return ("public", "members") if may_read_members_content(user) else ("public",)
+
+
+def readable_pages(user, pages: PageQuerySet) -> PageQuerySet:
+    """`pages` less those `user` may not read, for listings that must agree with the counts
+    search gives the same viewer: public pages for everyone, member-only ones for members;
+    pages under any narrower restriction never."""
+    if not may_read_members_content(user):
+        return pages.public()
+    narrower = Q()
+    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
+        "groups"
+    ):
+        if page_audience_of(restriction) is None:
+            narrower |= Q(path__startswith=restriction.page.path)
+    return pages.exclude(narrower) if narrower else pages
 
 
 def readable_item(user, pk: int):

@@ -24,7 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .audience import page_audience, visible_audiences
+from .audience import page_audience, readable_pages, visible_audiences
 from .blocks import BODY_FEATURES, BodyBlock, ChaptersBlock, StepsBlock
 from .import_fields import BLOCKS, CHOICE, DATE, HTML, PLAIN, ImportField, reference
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
@@ -50,9 +50,9 @@ class HomePage(Page):
         context["communities"] = (
             CommunityPage.objects.child_of(self).live().public().select_related("region")
         )
-        context["recent"] = (
-            KnowledgePage.objects.live().public().order_by("-published_date", "-pk")[:8]
-        )
+        context["recent"] = readable_pages(
+            request.user, KnowledgePage.objects.live().order_by("-published_date", "-pk")
+        )[:8]
         return context
 
 
@@ -87,8 +87,8 @@ class CommunityPage(Page):
         )  # it reads search/, which reads these page types
 
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = (
-            KnowledgePage.objects.child_of(self).live().public().order_by("-published_date")
+        context["items"] = readable_pages(
+            request.user, KnowledgePage.objects.child_of(self).live().order_by("-published_date")
         )
         context["featured"] = self.featured_for(request.user)
         regional = breakdown(request.user, {"region": self.region.code}, newest=1)
@@ -188,18 +188,18 @@ class PartnerProfilePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         partner = self.partner
-        context["studies"] = (
-            KnowledgePage.objects.child_of(self).live().public().order_by("-published_date")
+        context["studies"] = readable_pages(
+            request.user, KnowledgePage.objects.child_of(self).live().order_by("-published_date")
         )
         # Listed as the partner facet counts them (partners and contributing partner), less
         # the studies already listed.
-        context["citing"] = (
+        context["citing"] = readable_pages(
+            request.user,
             vocabulary("partners")
             .pages_using([partner])
             .live()
-            .public()
             .not_child_of(self)
-            .order_by("-published_date")
+            .order_by("-published_date"),
         )
         # Regions, topics and years: one engine search, counted as the viewer may see.
         activity = breakdown(request.user, {"partner": partner.acronym}, newest=1)

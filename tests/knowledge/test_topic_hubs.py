@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from wagtail.models import PageViewRestriction
 
 import search.service
 from knowledge.audience import members_group, restrict_to_members
@@ -202,3 +203,20 @@ def test_items_in_another_language_are_marked_with_it(
         html = client.get(url).content.decode()
         assert 'lang="fr"><a href=' in html, url
     get_engine().clear()
+
+
+def test_region_list_and_home_list_what_the_counts_count(client, world, member):
+    """The list under a region's counts holds the items counted: member-only ones for
+    members, never for the public; a page behind a password for nobody."""
+    amc = community_for(Region.objects.get(code="AMC"))
+    hidden = HandbookPageFactory(parent=amc, title="Password handbook", regions=[amc.region])
+    PageViewRestriction.objects.create(page=hidden, restriction_type="password", password="x")
+
+    def listed(url):
+        return [i.title for i in client.get(url).context["items" if url != "/" else "recent"]]
+
+    assert listed(amc.url) == [] and "Members handbook on automation" not in listed("/")
+    client.force_login(member)
+    assert listed(amc.url) == ["Members handbook on automation"]
+    assert "Members handbook on automation" in listed("/")
+    assert "Password handbook" not in listed("/")
