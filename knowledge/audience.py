@@ -103,3 +103,15 @@ def readable_item(user, pk: int):
     if audience is None or (audience == "members" and not may_read_members_content(user)):
         return None
     return page.specific
+
+
+def requires_login_for_item(user, pk: int) -> bool:
+    """True when a visitor who is not logged in asks for the live member-only item `pk`:
+    the item page sends them to log in (Wagtail's view restriction), and so do the links
+    that lead to it. Drafts and private items stay a 404 for everyone."""
+    from knowledge.pages import KnowledgePage
+
+    if getattr(user, "is_authenticated", False):
+        return False
+    page = KnowledgePage.objects.live().filter(pk=pk).first()
+    return page is not None and page_audience(page) == "members"

@@ -314,9 +314,11 @@ class KnowledgePage(Page):
         from search.service import related_results
 
         from .audience import visible_audiences
+        from .citation import citation_for  # its views need the app registry loaded
 
         audiences = visible_audiences(request.user)
         context["related"] = related_results(self.pk, audiences, FacetVocabulary())
+        context["citation"] = citation_for(self, request)
         return context
 
 

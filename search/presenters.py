@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.charts import Bar, BarChart
 
 from . import schema
+from .export import EXPORT_LIMIT
 from .links import SearchLinks
 from .query import FacetVocabulary, ParsedSearch
 from .service import FacetPanel, Option, SearchOutcome
@@ -168,6 +169,9 @@ class SearchPresenter:
             "max_query_length": schema.MAX_QUERY_LENGTH,
             "default_page_size": schema.PAGE_SIZE,
             "corrected": self.links.corrected(),
+            # the CSV export of this whole search, from its first hit
+            "export_querystring": self.links.querystring(page=1),
+            "export_limit": EXPORT_LIMIT,
             # "did you mean": the suggested words with this search's filters and sort
             "suggestion": self.links.querystring(text=self.outcome.suggestion, page=1)
             if self.outcome.suggestion

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 
 from cms.languages import localised_url
 
 from . import policy, schema
 from .engines import get_engine
-from .engines.base import EngineUnavailable, FacetValue, Hit
+from .engines.base import EngineUnavailable, FacetValue, Hit, SearchResults
 from .query import FacetVocabulary, ParsedSearch
 
 logger = logging.getLogger(__name__)
@@ -159,3 +160,26 @@ def related_results(
         logger.warning("search engine unavailable for related items", exc_info=True)
         return None
     return tuple(_result(hit, vocabulary) for hit in hits)
+
+
+def all_hits(search: ParsedSearch, limit: int) -> tuple[SearchResults, Iterator[Hit]]:
+    """Every hit of a valid `search` up to `limit`, paging through the engine a full page
+    at a time (the page and size asked for are ignored). The first page is fetched now, so
+    an unreachable engine raises `EngineUnavailable` before anything is sent; the others as
+    the iterator is read, so an export never holds more than one page."""
+    query = replace(search, page=1, page_size=schema.MAX_PAGE_SIZE).to_query()
+    engine = get_engine()
+    first = engine.search(query)
+
+    def hits() -> Iterator[Hit]:
+        found, page, given = first, 1, 0
+        while True:
+            for hit in found.hits[: limit - given]:
+                yield hit
+                given += 1
+            if given >= limit or len(found.hits) < query.page_size:
+                return
+            page += 1
+            found = engine.search(replace(query, page=page))
+
+    return first, hits()
