@@ -3,12 +3,13 @@
 from django.urls import path
 
 from .api import related_api, search_api
-from .feeds import search_feed
+from .feeds import feed_stylesheet, search_feed
 from .views import search_page
 
 urlpatterns = [
     path("search/", search_page, name="search"),
     path("search/feed/", search_feed, name="search-feed"),
+    path("search/feed/stylesheet.xsl", feed_stylesheet, name="search-feed-stylesheet"),
     path("api/search/", search_api, name="search-api"),
     path("api/items/<int:pk>/related/", related_api, name="related-api"),
 ]
