@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -34,6 +35,7 @@ from .service import Result, run_search
 
 FEED_SIZE = 30
 PLAIN_TEXT = "text/plain; charset=utf-8"
+ATOM = "application/atom+xml"
 
 
 class TextSummaryAtomFeed(Atom1Feed):
@@ -170,4 +172,10 @@ def search_feed(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     request.feed_search = SearchPresenter(parsed, outcome, vocabulary)
-    return SearchFeed()(request)
+    response = SearchFeed()(request)
+    patch_vary_headers(response, ["Accept"])
+    if request.get_preferred_type([ATOM, "text/html"]) == "text/html":
+        # Chromium shows application/atom+xml as plain text, stylesheets unapplied; as
+        # XML it applies them. Feed readers ask for Atom (or anything) and get Atom.
+        response["Content-Type"] = "application/xml; charset=utf-8"
+    return response

@@ -135,3 +135,13 @@ def test_feed_stylesheet_is_translated_xslt_without_inline_style_or_script(clien
     assert "/static/css/site.css" in text
     for refused in ("disable-output-escaping", "style=", "<style", "<script"):
         assert refused not in text
+
+
+def test_browser_gets_the_feed_as_xml_so_its_stylesheets_apply(client, items):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/search/feed/", headers={"accept": browser})
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert "Accept" in response["Vary"]
+    for reader in ("application/atom+xml, application/xml;q=0.9", "*/*"):
+        response = client.get("/search/feed/", headers={"accept": reader})
+        assert response["Content-Type"].startswith("application/atom+xml")
