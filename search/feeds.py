@@ -150,7 +150,7 @@ def describe_search(found: SearchPresenter) -> str:
 @require_safe
 def feed_stylesheet(request: HttpRequest) -> HttpResponse:
     """The XSLT that shows a feed as a page, in the interface language of its URL."""
-    return render(request, "search/feed.xsl", content_type="text/xsl; charset=utf-8")
+    return render(request, "search/feed.xsl.html", content_type="text/xsl; charset=utf-8")
 
 
 def search_feed(request: HttpRequest) -> HttpResponse:
