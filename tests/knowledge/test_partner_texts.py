@@ -3,6 +3,7 @@ first draft that never replaces an editor's text, shown on the profile and the p
 
 import pytest
 from bs4 import BeautifulSoup
+from django.urls import reverse
 
 from knowledge.pages import PartnerStudiesIndexPage
 from knowledge.vocabularies import PartnerOrganisation
@@ -58,3 +59,33 @@ def test_partner_index_cards_show_kind_short_description_and_count(client, site_
     unodc = next(c for c in cards if "Oficina de las Naciones Unidas" in c.h3.get_text())
     assert unodc.select_one(".card__kind").get_text(" ", strip=True).startswith("UNODC · ")
     assert unodc.select_one(".card__description").get_text().startswith("Oficina de las")
+
+
+def test_an_editor_writes_the_description_per_language_and_set_up_keeps_it(admin_client):
+    partner = PartnerOrganisation.objects.get(acronym="U4")
+    url = reverse("wagtailsnippets_knowledge_partnerorganisation:edit", args=[partner.pk])
+    html = admin_client.get(url).content.decode()
+    for language in ("en", "fr", "es"):
+        assert html.count(f'name="description_{language}"') == 1
+    assert '<textarea name="description"' not in html  # only the language columns
+    data = {
+        "acronym": "U4",
+        "kind": partner.kind,
+        "website": "https://www.u4.no/topics",
+        **{
+            f"{f}_{lang}": getattr(partner, f"{f}_{lang}") or ""
+            for f in ("name", "abbreviation")
+            for lang in ("en", "fr", "es")
+        },
+        "description_en": partner.description_en,
+        "description_fr": "Centre de ressources anticorruption, écrit par la rédaction.",
+        "description_es": "",
+    }
+    assert admin_client.post(url, data).status_code == 302
+
+    load_vocabularies()
+
+    partner.refresh_from_db()
+    assert partner.description_fr == "Centre de ressources anticorruption, écrit par la rédaction."
+    assert partner.website == "https://www.u4.no/topics"
+    assert partner.description_es.startswith("Centro de investigación")  # emptied: filled again
