@@ -141,7 +141,7 @@ VOCABULARIES: tuple[VocabularyEntry, ...] = (
         code="acronym",
         label="{name} ({abbreviation})",
         findable=("name", "acronym", "abbreviation"),
-        translated=("name", "abbreviation"),
+        translated=("name", "abbreviation", "description"),
         csv="partners.csv",
     ),
 )

@@ -17,6 +17,42 @@ HOME_INTRO = (
     "and studies from partner organisations.</p>"
 )
 
+# Each community's first introduction, shown on its page and its card on the home page; an
+# editor's own text is never replaced (`introduce`).
+REGION_INTROS = {
+    "AMC": "The 34 customs administrations of the Americas and the Caribbean share how they "
+    "put the Revised Arusha Declaration into practice: rotation at busy land borders, asset "
+    "declarations, and integrity in the automated clearance of ports and airports.",
+    "AP": "From the Pacific Islands to South Asia, the 35 members of the Asia/Pacific region "
+    "compare integrity action plans, risk-based controls and codes of conduct, including "
+    "what works for small island customs services.",
+    "ESA": "The 24 administrations of East and Southern Africa work on integrity along the "
+    "region's transit corridors and one-stop border posts, with staff vetting, performance "
+    "measurement and joint controls with neighbouring services.",
+    "EUR": "The 52 customs administrations of Europe share internal control and audit "
+    "practice, anti-fraud investigations, conflict-of-interest rules and the integrity "
+    "lessons of reform and accession programmes.",
+    "MENA": "The 18 administrations of North of Africa and the Middle East share integrity "
+    "strategies, electronic single windows that cut discretion at clearance, and codes of "
+    "conduct for officers and customs brokers.",
+    "WCA": "The 24 administrations of West and Central Africa share integrity work on "
+    "revenue-critical posts, transit along coastal corridors, whistle-blowing channels and "
+    "partnerships with traders against facilitation payments.",
+}
+PLACEHOLDER_INTRO = "<p>The integrity community of the WCO {name} region.</p>"
+
+
+def introduce(community: CommunityPage) -> None:
+    """Give a community its introduction while it has none (or only the old placeholder)."""
+    region = community.region
+    text = REGION_INTROS.get(region.code)
+    if text and community.intro in ("", PLACEHOLDER_INTRO.format(name=region.name_en)):
+        community.intro = f"<p>{text}</p>"
+        if community.live:
+            community.save_revision().publish()
+        else:
+            community.save()
+
 
 @transaction.atomic
 def ensure_site_tree() -> HomePage:
@@ -43,15 +79,16 @@ def ensure_site_tree() -> HomePage:
             site.save()  # save(), not update(): Wagtail's cached site root paths are cleared
 
     for region in Region.objects.all():
-        if not CommunityPage.objects.filter(region=region).exists():
-            home.add_child(
+        community = CommunityPage.objects.filter(region=region).first()
+        if community is None:
+            community = home.add_child(
                 instance=CommunityPage(
-                    title=f"{region.short_name} integrity community",
+                    title=f"{region.short_name_en} integrity community",
                     slug=region.code.lower(),
                     region=region,
-                    intro=f"<p>The integrity community of the WCO {region.name} region.</p>",
                 )
             )
+        introduce(community)
 
     index = PartnerStudiesIndexPage.objects.first()
     if index is None:

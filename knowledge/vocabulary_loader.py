@@ -1,7 +1,9 @@
 """Loads the reference vocabularies idempotently, keyed by their stable codes.
 
 Sources: `vocabulary/regions.csv`, `topics.csv` and `partners.csv` (the programme's reference
-lists, a column per language of each translated field: `name`, `name_fr`, `name_es`);
+lists, a column per language of each translated field: `name`, `name_fr`, `name_es`); a
+partner's website and description are the list's first draft only: they fill empty fields and
+never replace what an editor wrote in the admin;
 countries from ISO 3166-1 as maintained by pycountry, their French and Spanish names from
 pycountry's own translations of it; each country's WCO region from `vocabulary/wco_regions.csv`,
 the WCO's regional membership checked against published sources: one row per region with the
@@ -23,6 +25,8 @@ from .registry import for_model
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
+# Fields the lists only fill while empty: editors keep them in the admin.
+EDITORS_FIELDS = ("website", "description")
 
 
 @dataclass
@@ -53,13 +57,13 @@ def wco_region_of_country() -> dict[str, str]:
     }
 
 
-def translations(model, row: dict[str, str]) -> dict[str, str]:
-    """The language columns of `model`'s translated fields that `row` gives: English always
-    (the list's `name` column), another language only where the list has it (`name_fr`), so
-    a translation the list lacks stays as an editor wrote it."""
+def translations(model, row: dict[str, str], fields=None) -> dict[str, str]:
+    """The language columns of `model`'s translated fields (or of `fields`) that `row` gives:
+    English always (the list's `name` column), another language only where the list has it
+    (`name_fr`), so a translation the list lacks stays as an editor wrote it."""
     entry = for_model(model)
     values = {}
-    for field in entry.translated:
+    for field in entry.translated if fields is None else fields:
         for (code, _language), column in zip(settings.LANGUAGES, entry.columns(field), strict=True):
             value = row.get(field if code == settings.LANGUAGE_CODE else column, "")
             if value or code == settings.LANGUAGE_CODE:
@@ -81,6 +85,15 @@ def country_names() -> dict[str, dict[str, str]]:
             f"name_{code}": catalogue.gettext(english) for code, catalogue in catalogues.items()
         }
     return names
+
+
+def fill_empty(instance, values: dict[str, str]) -> None:
+    """Set the fields of `values` that are still empty on `instance`, and only those."""
+    empty = [field for field, value in values.items() if value and not getattr(instance, field)]
+    for field in empty:
+        setattr(instance, field, values[field])
+    if empty:
+        instance.save(update_fields=empty)
 
 
 @transaction.atomic
@@ -111,10 +124,16 @@ def load_vocabularies() -> LoadReport:
         )
         report.topics += 1
 
+    translated = for_model(PartnerOrganisation).translated
+    names = [field for field in translated if field not in EDITORS_FIELDS]
+    drafts = [field for field in translated if field in EDITORS_FIELDS]
     for row in _rows("partners.csv"):
-        PartnerOrganisation.objects.update_or_create(
+        partner, _ = PartnerOrganisation.objects.update_or_create(
             acronym=row["acronym"],
-            defaults={**translations(PartnerOrganisation, row), "kind": row["kind"]},
+            defaults={**translations(PartnerOrganisation, row, names), "kind": row["kind"]},
+        )
+        fill_empty(
+            partner, {**translations(PartnerOrganisation, row, drafts), "website": row["website"]}
         )
         report.partners += 1
     return report

@@ -80,14 +80,13 @@ class PartnerOrganisationViewSet(VocabularyViewSet):
     menu_label = _("Partner organisations")
     list_display = ["name", "acronym", "kind"]
     list_filter = ["kind", "regions"]
-    search_fields = [*searched_columns(PartnerOrganisation, "name", "abbreviation"), "description"]
+    search_fields = searched_columns(PartnerOrganisation, "name", "abbreviation", "description")
     ordering = ["name"]
     panels = [
         FieldPanel("acronym"),
         *translated_panels(PartnerOrganisation),
         FieldPanel("kind"),
         FieldPanel("website"),
-        FieldPanel("description"),
         FieldPanel("regions"),
     ]
 

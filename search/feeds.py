@@ -4,6 +4,12 @@ public audience, whoever asks.
 
 Summaries are plain text and go out as Atom `type="text"` (Django writes `type="html"`, which
 would make a reader render a summary's `<img onerror=…>` as markup). Errors are plain text.
+
+A practitioner who clicks "Follow this search" lands on the feed itself, so it names its
+filters in its title and carries two stylesheets: an XSLT (`feed_stylesheet`, translated) that
+turns it into a page of the site saying how to subscribe, and a CSS fallback that makes the raw
+feed readable in browsers that no longer apply XSLT (Chromium is removing it). Neither needs
+inline style or script: the page the XSLT makes links the site's stylesheet.
 """
 
 from dataclasses import replace
@@ -12,9 +18,16 @@ from datetime import UTC, datetime, time
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.cache import patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
+from django.views.decorators.http import require_safe
+
+from knowledge.pages import KNOWLEDGE_TYPES
 
 from .presenters import SearchPresenter
 from .query import FacetVocabulary, ParsedSearch, normalise_text, parse_search_params
@@ -22,10 +35,22 @@ from .service import Result, run_search
 
 FEED_SIZE = 30
 PLAIN_TEXT = "text/plain; charset=utf-8"
+ATOM = "application/atom+xml"
 
 
 class TextSummaryAtomFeed(Atom1Feed):
-    """Atom whose entry summaries are text, not HTML."""
+    """Atom whose entry summaries are text, not HTML, with its stylesheets (Django writes
+    them for RSS only)."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
@@ -37,18 +62,30 @@ class SearchFeed(Feed):
     feed_type = TextSummaryAtomFeed
 
     def get_object(self, request: HttpRequest) -> SearchPresenter:
+        self.subscribe_path = request.get_full_path()  # one instance per request
         return request.feed_search
 
+    def stylesheets(self, found: SearchPresenter) -> list[Stylesheet]:
+        return [
+            Stylesheet(reverse("search-feed-stylesheet"), mimetype="text/xsl"),
+            Stylesheet(static("css/feed.css"), mimetype="text/css"),
+        ]
+
     def title(self, found: SearchPresenter) -> str:
-        chips = ", ".join(f"{c.facet_label}: {c.label}" for c in found.chips)
-        words = _("“%(words)s”") % {"words": found.search.text} if found.search.text else ""
-        return " · ".join(part for part in (_("Integrity Commons"), words, chips) if part)
+        return _("Integrity Commons: %(search)s") % {"search": describe_search(found)}
 
     def link(self, found: SearchPresenter) -> str:
         return reverse("search") + found.links.querystring(page=1, sort="newest")
 
+    def feed_url(self, found: SearchPresenter) -> str:
+        """The address to subscribe to: this one with its query (Django's default drops it)."""
+        return self.subscribe_path
+
     def subtitle(self, found: SearchPresenter) -> str:
-        return _("The newest knowledge items matching this search.")
+        return _(
+            "The newest public knowledge items matching this search. To follow it, copy this "
+            "feed's address into a feed reader."
+        )
 
     def items(self, found: SearchPresenter) -> tuple[Result, ...]:
         return found.outcome.results
@@ -73,6 +110,49 @@ class SearchFeed(Feed):
         return [item.type_label, *(b.label for b in item.regions + item.topics)]
 
 
+def describe_search(found: SearchPresenter) -> str:
+    """The search in words, from the registry's labels: "case studies on Procurement in
+    Europe", "all items" when nothing narrows it. Facets without a phrase of their own
+    (language, tag, kind of partner, year) follow as "Label: value"."""
+    values: dict[str, list[str]] = {}
+    for chip in found.chips:
+        values.setdefault(chip.facet, []).append(chip.label)
+    either = _(" or ").join
+    types = [
+        str(KNOWLEDGE_TYPES[chip.value]._meta.verbose_name_plural)
+        for chip in found.chips
+        if chip.facet == "type" and chip.value in KNOWLEDGE_TYPES
+    ]
+    narrowed = bool(found.chips or found.search.text)
+    phrase = either(types) if types else (_("items") if narrowed else _("all items"))
+    if found.search.text:
+        words = _("“%(words)s”") % {"words": found.search.text}
+        phrase = _("%(items)s matching %(words)s") % {"items": phrase, "words": words}
+    phrases = {
+        "topic": _("%(items)s on %(topics)s"),
+        "region": _("%(items)s in %(places)s"),
+        "country": _("%(items)s in %(places)s"),
+        "partner": _("%(items)s from %(partners)s"),
+    }
+    for facet, pattern in phrases.items():
+        if facet in values:
+            key = {"topic": "topics", "partner": "partners"}.get(facet, "places")
+            phrase = pattern % {"items": phrase, key: either(values[facet])}
+    labels = {chip.facet: chip.facet_label for chip in found.chips}
+    rest = [
+        f"{labels[facet]}: {either(shown)}"
+        for facet, shown in values.items()
+        if facet not in phrases and facet != "type"
+    ]
+    return " · ".join([phrase, *rest])
+
+
+@require_safe
+def feed_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The XSLT that shows a feed as a page, in the interface language of its URL."""
+    return render(request, "search/feed.xsl.html", content_type="text/xsl; charset=utf-8")
+
+
 def search_feed(request: HttpRequest) -> HttpResponse:
     vocabulary = FacetVocabulary()
     parsed: ParsedSearch = parse_search_params(request.GET, AnonymousUser(), vocabulary)
@@ -92,4 +172,10 @@ def search_feed(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     request.feed_search = SearchPresenter(parsed, outcome, vocabulary)
-    return SearchFeed()(request)
+    response = SearchFeed()(request)
+    patch_vary_headers(response, ["Accept"])
+    if request.get_preferred_type([ATOM, "text/html"]) == "text/html":
+        # Chromium shows application/atom+xml as plain text, stylesheets unapplied; as
+        # XML it applies them. Feed readers ask for Atom (or anything) and get Atom.
+        response["Content-Type"] = "application/xml; charset=utf-8"
+    return response

@@ -74,7 +74,8 @@ def test_feed_follows_the_search_newest_first_public_only(client, items):
     root, found = entries(response)
     assert [title for title, _ in found] == [newer.title, older.title]
     assert found[0][1] == f"http://testserver{newer.url}"
-    assert "Region: Europe" in root.find(f"{ATOM}title").text
+    title = root.find(f"{ATOM}title").text
+    assert title == "Integrity Commons: items on Code of conduct in Europe"
     assert b"Internal investigation" not in response.content
     assert b"<b>early" not in response.content  # summaries are escaped text
 
@@ -89,3 +90,58 @@ def test_search_page_links_its_feed(client, items):
     html = client.get("/search/?q=gift&region=EUR").content.decode()
     assert 'type="application/atom+xml"' in html
     assert "/search/feed/?q=gift&amp;region=EUR" in html
+
+
+def test_feed_title_names_the_filters_in_words(client, items):
+    root, _ = entries(client.get("/search/feed/?type=case_study&topic=code-of-conduct&region=EUR"))
+    assert root.find(f"{ATOM}title").text == (
+        "Integrity Commons: case studies on Code of conduct in Europe"
+    )
+    root, _ = entries(client.get("/search/feed/"))
+    assert root.find(f"{ATOM}title").text == "Integrity Commons: all items"
+    root, _ = entries(client.get("/search/feed/?q=gift&year=2019"))
+    assert root.find(f"{ATOM}title").text == (
+        "Integrity Commons: items matching “gift” · Publication year: 2019"
+    )
+
+
+def test_hostile_query_stays_text_in_the_title(client, items):
+    hostile = '</title><script>alert(1)</script><title x="'
+    response = client.get("/search/feed/", {"q": hostile})
+    root, _ = entries(response)
+    assert root.find(f"{ATOM}title").text == f"Integrity Commons: items matching “{hostile}”"
+    assert b"<script>" not in response.content
+    assert b"&lt;script&gt;" in response.content
+
+
+def test_feed_links_its_stylesheets_before_the_feed(client, items):
+    content = client.get("/fr/search/feed/?region=EUR").content.decode()
+    xsl = '<?xml-stylesheet href="/fr/search/feed/stylesheet.xsl" media="screen" type="text/xsl"?>'
+    css = '<?xml-stylesheet href="/static/css/feed.css" media="screen" type="text/css"?>'
+    assert content.index(xsl) < content.index(css) < content.index("<feed")
+    # The address to copy into a reader is this feed's, with its filters.
+    assert '<link href="http://testserver/fr/search/feed/?region=EUR" rel="self"/>' in content
+
+
+def test_feed_stylesheet_is_translated_xslt_without_inline_style_or_script(client):
+    response = client.get("/fr/search/feed/stylesheet.xsl")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xsl")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    root = ElementTree.fromstring(response.content)  # well-formed
+    assert root.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
+    text = response.content.decode()
+    assert 'lang="fr"' in text
+    assert "/static/css/site.css" in text
+    for refused in ("disable-output-escaping", "style=", "<style", "<script"):
+        assert refused not in text
+
+
+def test_browser_gets_the_feed_as_xml_so_its_stylesheets_apply(client, items):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/search/feed/", headers={"accept": browser})
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert "Accept" in response["Vary"]
+    for reader in ("application/atom+xml, application/xml;q=0.9", "*/*"):
+        response = client.get("/search/feed/", headers={"accept": reader})
+        assert response["Content-Type"].startswith("application/atom+xml")

@@ -285,3 +285,13 @@ def test_no_results_offer_the_nearest_spelling_with_the_filters(client, world):
         "Rotation of border officers"
         in client.get(f"{SEARCH}?q=xylophonist&region=EUR").content.decode()
     )
+
+
+def test_a_search_without_facets_spans_the_page(client, world):
+    """Nothing matched and nothing selected: no facet column, so the message is not squeezed
+    into the narrow column beside an empty one."""
+    _status, html = page_html(client, q="xylophone")
+    assert "search__empty" in html and "search__facets" not in html
+    assert 'class="search__layout"' in html
+    _status, html = page_html(client, q="officers")
+    assert 'class="search__layout search__layout--with-facets"' in html

@@ -1,0 +1,64 @@
+"""Layout that only a browser shows, without JavaScript: the compact phone header, a search
+that matched nothing spanning the page, and the feed shown as a page by its stylesheets."""
+
+import datetime
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from knowledge.vocabularies import Region
+from search.engines import get_engine
+from tests.browser.test_search_in_browser import (
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    chromium_path,
+    open_page,
+)
+from tests.factories import CaseStudyPageFactory, community_for
+
+
+@pytest.fixture
+def browser(
+    restored_db, site_tree, empty_index, django_capture_on_commit_callbacks
+) -> Iterator[Browser]:
+    eur = Region.objects.get(code="EUR")
+    with django_capture_on_commit_callbacks(execute=True):
+        CaseStudyPageFactory(
+            parent=community_for(eur),
+            title="Rotation of border officers",
+            regions=[eur],
+            published_date=datetime.date(2021, 6, 1),
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    get_engine().clear()
+
+
+def test_phone_header_desktop_empty_search_and_feed_page(browser, live_server):
+    phone = open_page(browser, viewport=PHONE, javascript=False)
+    for language in ("", "/es"):
+        phone.goto(f"{live_server.url}{language}/")
+        assert phone.locator(".site-header").bounding_box()["height"] <= 90
+        # Languages show by code on a phone and are still named in full.
+        assert phone.get_by_role("link", name="Français").is_visible()
+    assert phone.locator("#main h1").bounding_box()["y"] < 120
+
+    desktop = open_page(browser, viewport=DESKTOP, javascript=False)
+    desktop.goto(f"{live_server.url}/search/?q=xylophone")
+    assert desktop.locator(".search__empty").bounding_box()["width"] > 900
+
+    desktop.goto(f"{live_server.url}/search/feed/?region=EUR")
+    if desktop.locator("h1").count():  # XSLT applied: a page of the site
+        assert desktop.locator("h1").inner_text() == "Integrity Commons: items in Europe"
+        assert desktop.get_by_role("link", name="Rotation of border officers").is_visible()
+        address = desktop.get_by_label("Address of this feed, to copy into your feed reader:")
+        assert address.input_value() == f"{live_server.url}/search/feed/?region=EUR"
+    else:  # a Chromium without XSLT: the CSS fallback shows the raw feed
+        title = desktop.locator("title").first
+        assert title.evaluate("e => getComputedStyle(e).display") == "block"
