@@ -5,11 +5,11 @@ public audience, whoever asks.
 Summaries are plain text and go out as Atom `type="text"` (Django writes `type="html"`, which
 would make a reader render a summary's `<img onerror=…>` as markup). Errors are plain text.
 
-A practitioner who clicks "Follow this search" lands on the feed itself, so it names its
-filters in its title and carries two stylesheets: an XSLT (`feed_stylesheet`, translated) that
-turns it into a page of the site saying how to subscribe, and a CSS fallback that makes the raw
-feed readable in browsers that no longer apply XSLT (Chromium is removing it). Neither needs
-inline style or script: the page the XSLT makes links the site's stylesheet.
+A practitioner who clicks "Follow this search" lands on the feed's address, so the feed names
+its filters in its title and the address answers by what the client prefers: a browser (which
+asks for HTML first) gets a page of the site saying how to subscribe, with the same entries; a
+feed reader gets Atom. The Atom carries a CSS stylesheet so that a browser shown the raw XML
+anyway still reads it. (Not XSLT: Chromium is removing it and warns on every page using it.)
 """
 
 from dataclasses import replace
@@ -25,7 +25,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
-from django.views.decorators.http import require_safe
 
 from knowledge.pages import KNOWLEDGE_TYPES
 
@@ -66,10 +65,7 @@ class SearchFeed(Feed):
         return request.feed_search
 
     def stylesheets(self, found: SearchPresenter) -> list[Stylesheet]:
-        return [
-            Stylesheet(reverse("search-feed-stylesheet"), mimetype="text/xsl"),
-            Stylesheet(static("css/feed.css"), mimetype="text/css"),
-        ]
+        return [Stylesheet(static("css/feed.css"), mimetype="text/css")]
 
     def title(self, found: SearchPresenter) -> str:
         return _("Integrity Commons: %(search)s") % {"search": describe_search(found)}
@@ -147,12 +143,6 @@ def describe_search(found: SearchPresenter) -> str:
     return " · ".join([phrase, *rest])
 
 
-@require_safe
-def feed_stylesheet(request: HttpRequest) -> HttpResponse:
-    """The XSLT that shows a feed as a page, in the interface language of its URL."""
-    return render(request, "search/feed.xsl.html", content_type="text/xsl; charset=utf-8")
-
-
 def search_feed(request: HttpRequest) -> HttpResponse:
     vocabulary = FacetVocabulary()
     parsed: ParsedSearch = parse_search_params(request.GET, AnonymousUser(), vocabulary)
@@ -171,11 +161,28 @@ def search_feed(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = "30"
         return response
-    request.feed_search = SearchPresenter(parsed, outcome, vocabulary)
-    response = SearchFeed()(request)
-    patch_vary_headers(response, ["Accept"])
+    found = SearchPresenter(parsed, outcome, vocabulary)
     if request.get_preferred_type([ATOM, "text/html"]) == "text/html":
-        # Chromium shows application/atom+xml as plain text, stylesheets unapplied; as
-        # XML it applies them. Feed readers ask for Atom (or anything) and get Atom.
-        response["Content-Type"] = "application/xml; charset=utf-8"
+        response = feed_page(request, found)
+    else:  # feed readers ask for Atom, or for anything
+        request.feed_search = found
+        response = SearchFeed()(request)
+    patch_vary_headers(response, ["Accept"])
     return response
+
+
+def feed_page(request: HttpRequest, found: SearchPresenter) -> HttpResponse:
+    """The feed as a browser shows it: the Atom feed's title, subtitle and entries."""
+    feed = SearchFeed()
+    return render(
+        request,
+        "search/feed_page.html",
+        {
+            "title": feed.title(found),
+            "described": describe_search(found),
+            "subtitle": feed.subtitle(found),
+            "feed_address": request.build_absolute_uri(),
+            "search_link": feed.link(found),
+            "entries": feed.items(found),
+        },
+    )
