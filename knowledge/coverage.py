@@ -14,10 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from search.query import FacetVocabulary, ParsedSearch, parse_search_params
@@ -44,6 +47,18 @@ class Cell:
     def thin(self) -> bool:
         return self.count <= THIN_AT_MOST
 
+    @property
+    def shown(self) -> str:
+        return intcomma(self.count)
+
+    @property
+    def described(self) -> str:
+        """What the cell's link says to a screen reader after its number (worded here, not
+        in the template: a translation tag per cell costs more than the whole pivot)."""
+        return ngettext(
+            "item on %(topic)s in %(region)s", "items on %(topic)s in %(region)s", self.count
+        ) % {"topic": self.topic, "region": self.region}
+
 
 @dataclass(frozen=True)
 class Line:
@@ -68,10 +83,10 @@ def shade(count: int, fullest: int) -> int:
     return max(1, math.ceil(SHADES * count / fullest))
 
 
-def _search_url(filters: dict[str, tuple[str, ...]], **narrower: str) -> str:
-    """The search page (in the active language) listing exactly what a count counts."""
+def _search_url(page: str, filters: dict[str, tuple[str, ...]], **narrower: str) -> str:
+    """The search `page` (its URL in the active language) listing what a count counts."""
     query = urlencode({**narrower, **{k: v for k, v in filters.items() if v}}, doseq=True)
-    return f"{reverse('search')}?{query}" if query else reverse("search")
+    return f"{page}?{query}" if query else page
 
 
 def _filters(request: HttpRequest, vocabulary: FacetVocabulary) -> ParsedSearch:
@@ -90,12 +105,14 @@ def coverage(request: HttpRequest) -> HttpResponse:
     regions = registry.vocabulary("regions").labels()
     topics = registry.vocabulary("topics").labels()
     pivot = run_pivot(search, "region", "topic")
+    search_page = reverse("search")
     context = {
         "filters": filters,
         "ignored": search.ignored,
         "members": "members" in search.visibilities,
         "types": [(code, vocabulary.label("type", code)) for code in KNOWLEDGE_TYPES],
         "thin_at_most": THIN_AT_MOST,
+        "thin_said": _("(thin)"),
         "levels": range(1, SHADES + 1),
         "unavailable": pivot is None,
     }
@@ -103,13 +120,18 @@ def coverage(request: HttpRequest) -> HttpResponse:
         fullest = max(pivot.cells.values(), default=0)
         rows = tuple(
             Row(
-                Line(region, label, pivot.rows.get(region, 0), _search_url(filters, region=region)),
+                Line(
+                    region,
+                    label,
+                    pivot.rows.get(region, 0),
+                    _search_url(search_page, filters, region=region),
+                ),
                 tuple(
                     Cell(
                         label,
                         topic_label,
                         pivot.count(region, topic),
-                        _search_url(filters, region=region, topic=topic),
+                        _search_url(search_page, filters, region=region, topic=topic),
                         shade(pivot.count(region, topic), fullest),
                     )
                     for topic, topic_label in topics.items()
@@ -123,13 +145,17 @@ def coverage(request: HttpRequest) -> HttpResponse:
         context |= {
             "rows": rows,
             "columns": [
-                Line(topic, label, pivot.columns.get(topic, 0), _search_url(filters, topic=topic))
+                Line(
+                    topic,
+                    label,
+                    pivot.columns.get(topic, 0),
+                    _search_url(search_page, filters, topic=topic),
+                )
                 for topic, label in topics.items()
             ],
             "total": pivot.total,
-            "total_url": _search_url(filters),
+            "total_url": _search_url(search_page, filters),
             "thinnest": thin[:THINNEST_LISTED],
-            "thin_count": len(thin),
             "more_thin": max(0, len(thin) - THINNEST_LISTED),
         }
     return TemplateResponse(request, "knowledge/coverage.html", context)
