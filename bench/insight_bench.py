@@ -13,9 +13,11 @@ Then each case in `CASES` times its measures - median, p95 and CPU median in ms 
   coverage: the pivot (ONE engine request, region x topic) against one search per cell
             (the loop a developer would write: regions x topics searches, each counting
             every facet), and the whole /coverage/ view through the test client;
-  topic hub: the /topics/<code>/ view (one engine search) for the topic with most items.
+  topic hub: the /topics/<code>/ view (one engine search) for the topic with most items;
+  engagement map: the partner x region pivot, and /partners/map/ (whole and filtered) and its
+            CSV as a superuser sees them, over a seeded register of 300 engagements.
 
-A case is a function `(Context) -> list[Measure]`; add one (the engagement map) to `CASES`.
+A case is a function `(Context) -> list[Measure]` in `CASES`.
 The issue's target: every page view under 100 ms median at 100,000 items. Progress goes to
 stderr, the table to stdout.
 """
@@ -144,7 +146,84 @@ def topic_hub_case(ctx: Context) -> list[Measure]:
     return [Measure(f"{url} view", timed(view(ctx.client, url), ctx.repeat), page_view=True)]
 
 
-CASES: tuple[Callable[[Context], list[Measure]], ...] = (coverage_case, topic_hub_case)
+BENCH_ENGAGEMENTS = 300  # the demo register holds 23; a busy one a few hundred
+
+
+def add_engagements(count: int) -> int:
+    """A seeded register of `count` engagements over every partner, region and topic."""
+    import datetime
+    import random
+
+    from knowledge.vocabularies import PartnerOrganisation, Region, Topic
+    from partnerships.models import Engagement
+
+    rng = random.Random(SEED)
+    partners = list(PartnerOrganisation.objects.all())
+    regions, topics = list(Region.objects.all()), list(Topic.objects.all())
+    assessments = [*Engagement.Assessment.values, ""]
+    for i in range(count):
+        start = datetime.date(rng.randint(2010, 2025), rng.randint(1, 12), 1)
+        assessment = rng.choice(assessments)
+        engagement = Engagement.objects.create(
+            title=f"Bench engagement {i}",
+            partner=rng.choice(partners),
+            kind=rng.choice(Engagement.Kind.values),
+            start_date=start,
+            end_date=start + datetime.timedelta(days=rng.randint(90, 1500)),
+            purpose="Bench.",
+            expected_outcomes="Bench.",
+            status=Engagement.Status.COMPLETED,
+            assessment=assessment,
+            assessment_justification="Bench." if assessment else "",
+        )
+        engagement.regions.set(rng.sample(regions, rng.randint(1, 3)))
+        engagement.topics.set(rng.sample(topics, rng.randint(1, 3)))
+    return count
+
+
+def engagement_map_case(ctx: Context) -> list[Measure]:
+    """The partner engagement map as a superuser sees it (member-only items counted), whole
+    and filtered, and its CSV: one engine pivot (partner x region) and a few ORM queries."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from search.engines.base import SearchQuery
+
+    add_engagements(BENCH_ENGAGEMENTS)
+    admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "x")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(admin)
+    query = SearchQuery(visibilities=("public", "members"))
+    counted = ctx.engine.pivot(query, "partner", "region")
+    log(
+        f"  engagement map: {len(counted.cells)} partner x region cells, "
+        f"{BENCH_ENGAGEMENTS} engagements"
+    )
+    filtered = "/partners/map/?topic=automation&from_year=2015&to_year=2022"
+    return [
+        Measure(
+            "map pivot (1 request)",
+            timed(lambda: ctx.engine.pivot(query, "partner", "region"), ctx.repeat),
+        ),
+        Measure(
+            "/partners/map/ view", timed(view(client, "/partners/map/"), ctx.repeat), page_view=True
+        ),
+        Measure(
+            "/partners/map/ filtered", timed(view(client, filtered), ctx.repeat), page_view=True
+        ),
+        Measure(
+            "/partners/map.csv",
+            timed(view(client, "/partners/map.csv"), ctx.repeat),
+            page_view=True,
+        ),
+    ]
+
+
+CASES: tuple[Callable[[Context], list[Measure]], ...] = (
+    coverage_case,
+    topic_hub_case,
+    engagement_map_case,
+)
 
 
 def build(size: int) -> dict:

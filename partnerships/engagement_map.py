@@ -18,12 +18,15 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django.db.models import Max, Min, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cms.charts import Bar, BarChart
 from knowledge.audience import visible_audiences
@@ -190,32 +193,64 @@ def contribution_counts(
     return dict(pivot.cells)
 
 
-def search_url(filters: MapFilters, span: tuple[int, int], **facets: str) -> str:
-    """The search listing the items a contribution count counts."""
-    query: list[tuple[str, str]] = list(facets.items())
-    if filters.topic:
-        query.append(("topic", filters.topic))
-    query += [("year", year) for year in filters.years(span)]
-    return f"{reverse('search')}?{urlencode(query)}"
+class Links:
+    """Where the map's counts lead; the base URLs are reversed once per map, not per cell."""
 
+    def __init__(self, filters: MapFilters, span: tuple[int, int]):
+        self.filters = filters
+        self.search = reverse("search")
+        self.engagements = reverse("engagement-map-engagements")
+        # The items' side of the filters (a partner kind is implied by the partner).
+        self.narrowing = [("topic", filters.topic)] if filters.topic else []
+        self.narrowing += [("year", year) for year in filters.years(span)]
 
-def list_url(filters: MapFilters, **narrower: str) -> str:
-    """The staff list of the engagements a count counts."""
-    return f"{reverse('engagement-map-engagements')}?{urlencode(filters.params(**narrower))}"
+    def items(self, **facets: str) -> str:
+        """The search listing the items a contribution count counts."""
+        return f"{self.search}?{urlencode([*facets.items(), *self.narrowing])}"
+
+    def listed(self, filters: MapFilters | None = None, **narrower: str) -> str:
+        """The staff list of the engagements a count counts."""
+        chosen = (filters or self.filters).params(**narrower)
+        return f"{self.engagements}?{urlencode(chosen)}"
 
 
 @dataclass(frozen=True)
 class Cell:
+    partner: PartnerOrganisation
     region: Region
     contributions: int
     engagements: int
-    contributions_url: str
+    contributions_url: str  # "" when there is nothing to list
     engagements_url: str
     assessments: Counter = field(default_factory=Counter)  # assessment (or UNASSESSED) -> n
 
     @property
     def empty(self) -> bool:
         return not (self.contributions or self.engagements)
+
+    # The counts' accessible names, worded here: a translation tag per cell costs more.
+    @cached_property
+    def contributions_label(self) -> str:
+        return ngettext(
+            "%(counter)s item involving %(partner)s in %(region)s",
+            "%(counter)s items involving %(partner)s in %(region)s",
+            self.contributions,
+        ) % self._names(self.contributions)
+
+    @cached_property
+    def engagements_label(self) -> str:
+        return ngettext(
+            "%(counter)s engagement with %(partner)s in %(region)s",
+            "%(counter)s engagements with %(partner)s in %(region)s",
+            self.engagements,
+        ) % self._names(self.engagements)
+
+    def _names(self, counter: int) -> dict:
+        return {
+            "counter": number_format(counter, force_grouping=True),
+            "partner": self.partner.abbreviation,
+            "region": self.region.short_name,
+        }
 
 
 @dataclass(frozen=True)
@@ -277,8 +312,9 @@ class EngagementMap:
         return tuple(c for c in self.columns if c.few or c.one_kind)
 
 
-def build_map(user, filters: MapFilters, span: tuple[int, int]) -> EngagementMap:
-    """The map for `user`: one engine request for the items, two queries for the engagements."""
+def build_map(user, filters: MapFilters, span: tuple[int, int], request=None) -> EngagementMap:
+    """The map for `user`: one engine request for the items, two queries for the engagements
+    (`request` lets Wagtail keep the site's root paths while it links the profiles)."""
     regions = Region.objects.order_by("short_name")
     if filters.region:
         regions = regions.filter(code=filters.region)
@@ -287,27 +323,32 @@ def build_map(user, filters: MapFilters, span: tuple[int, int]) -> EngagementMap
     if filters.partner_kind:
         partners = partners.filter(kind=filters.partner_kind)
 
+    links = Links(filters, span)
     contributions = contribution_counts(user, filters, span)
-    engaged = _engagement_cells(user, filters)
+    engagements = _matching(user, filters)
+    engaged = _by_cell(engagements)
+
+    def cell(partner: PartnerOrganisation, region: Region) -> Cell:
+        key = (partner.acronym, region.code)
+        items, assessments = (contributions or {}).get(key, 0), engaged.get(key, Counter())
+        where = {"partner": partner.acronym, "region": region.code}
+        return Cell(
+            partner=partner,
+            region=region,
+            contributions=items,
+            engagements=assessments.total(),
+            contributions_url=links.items(**where) if items else "",
+            engagements_url=links.listed(**where) if assessments else "",
+            assessments=assessments,
+        )
 
     rows_by_kind: dict[str, list[PartnerRow]] = defaultdict(list)
     for partner in partners:
-        code = partner.acronym
-        cells = tuple(
-            Cell(
-                region=region,
-                contributions=(contributions or {}).get((code, region.code), 0),
-                engagements=sum(engaged.get((code, region.code), Counter()).values()),
-                contributions_url=search_url(filters, span, partner=code, region=region.code),
-                engagements_url=list_url(filters, partner=code, region=region.code),
-                assessments=engaged.get((code, region.code), Counter()),
-            )
-            for region in regions
-        )
-        if all(cell.empty for cell in cells):
+        cells = tuple(cell(partner, region) for region in regions)
+        if all(c.empty for c in cells):
             continue
         profile = getattr(partner, "profile", None)
-        profile_url = profile.get_url() if profile is not None and profile.live else ""
+        profile_url = profile.get_url(request) if profile is not None and profile.live else ""
         rows_by_kind[partner.kind].append(PartnerRow(partner, cells, profile_url or ""))
 
     groups = tuple(
@@ -316,13 +357,13 @@ def build_map(user, filters: MapFilters, span: tuple[int, int]) -> EngagementMap
         if rows_by_kind.get(kind)
     )
     columns = tuple(_column(i, region, groups, filters) for i, region in enumerate(regions))
-    by_kind, by_partner, totals = _summaries(user, filters)
+    by_kind, by_partner, totals = _summaries(engagements, links)
     chart = BarChart(
         title=_("Assessments of the engagements shown"),
         x_label=_("Assessment"),
         y_label=_("Engagements"),
         bars=tuple(
-            Bar(assessment_label(value), totals[value], list_url(filters, assessment=value))
+            Bar(assessment_label(value), totals[value], links.listed(assessment=value))
             for value in ASSESSMENTS
         ),
     )
@@ -337,19 +378,37 @@ def build_map(user, filters: MapFilters, span: tuple[int, int]) -> EngagementMap
     )
 
 
-def _engagement_cells(user, filters: MapFilters) -> dict[tuple[str, str], Counter]:
-    """(partner acronym, region code) -> assessment counts of the matching engagements."""
-    found = dict(
-        (pk, (acronym, assessment or UNASSESSED))
-        for pk, acronym, assessment in filtered_engagements(user, filters).values_list(
-            "pk", "partner__acronym", "assessment"
+@dataclass(frozen=True)
+class _Matching:
+    """One matching engagement, as the map counts it."""
+
+    partner: str  # acronym
+    partner_name: str
+    kind: str  # the partner's kind
+    assessment: str  # an Assessment value or UNASSESSED
+    regions: list[str] = field(default_factory=list)
+
+
+def _matching(user, filters: MapFilters) -> list[_Matching]:
+    """The engagements matching the filters with their regions: two queries."""
+    found = {
+        pk: _Matching(acronym, name, kind, assessment or UNASSESSED)
+        for pk, acronym, name, kind, assessment in filtered_engagements(user, filters).values_list(
+            "pk", "partner__acronym", "partner__name", "partner__kind", "assessment"
         )
-    )
-    cells: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    }
     covered = Engagement.regions.through.objects.filter(engagement_id__in=found)
     for pk, region in covered.values_list("engagement_id", "region__code"):
-        acronym, assessment = found[pk]
-        cells[(acronym, region)][assessment] += 1
+        found[pk].regions.append(region)
+    return list(found.values())
+
+
+def _by_cell(engagements: list[_Matching]) -> dict[tuple[str, str], Counter]:
+    """(partner acronym, region code) -> assessment counts of the engagements there."""
+    cells: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for engagement in engagements:
+        for region in engagement.regions:
+            cells[(engagement.partner, region)][engagement.assessment] += 1
     return cells
 
 
@@ -366,31 +425,30 @@ def _column(i: int, region: Region, groups: tuple[KindGroup, ...], filters) -> C
     )
 
 
-def _summaries(user, filters: MapFilters):
-    """Assessment counts per kind and per partner of the engagements matching the filters
-    (each engagement once, whatever its regions), and over all of them."""
+def _summaries(engagements: list[_Matching], links: Links):
+    """Assessment counts per kind and per partner of the matching engagements (each once,
+    whatever its regions), and over all of them."""
     per_partner: dict[str, Counter] = defaultdict(Counter)
     per_kind: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, str] = {}
-    for acronym, name, kind, assessment in filtered_engagements(user, filters).values_list(
-        "partner__acronym", "partner__name", "partner__kind", "assessment"
-    ):
-        names[acronym] = name
-        per_partner[acronym][assessment or UNASSESSED] += 1
-        per_kind[kind][assessment or UNASSESSED] += 1
+    for engagement in engagements:
+        names[engagement.partner] = engagement.partner_name
+        per_partner[engagement.partner][engagement.assessment] += 1
+        per_kind[engagement.kind][engagement.assessment] += 1
     totals = Counter()
     for counts in per_kind.values():
         totals.update(counts)
 
     def row(label: str, counts: Counter, **narrower: str) -> SummaryRow:
-        narrowed = replace(filters, **narrower)
+        narrowed = replace(links.filters, **narrower)
         return SummaryRow(
             label=label,
             counts=tuple(
-                SummaryCount(v, counts[v], list_url(narrowed, assessment=v)) for v in ASSESSMENTS
+                SummaryCount(v, counts[v], links.listed(narrowed, assessment=v))
+                for v in ASSESSMENTS
             ),
             total=sum(counts.values()),
-            total_url=list_url(narrowed),
+            total_url=links.listed(narrowed),
         )
 
     by_kind = tuple(

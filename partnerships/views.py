@@ -79,7 +79,7 @@ def engagement_map(request: HttpRequest) -> HttpResponse:
         filters = parse_filters(request.GET, span)
     except BadMapRequest as error:
         return bad_request(request, error)
-    engagement_map = build_map(request.user, filters, span)
+    engagement_map = build_map(request.user, filters, span, request)
     return TemplateResponse(
         request,
         "partnerships/engagement_map.html",
@@ -101,7 +101,7 @@ def engagement_map_csv(request: HttpRequest) -> HttpResponse:
         filters = parse_filters(request.GET, span)
     except BadMapRequest as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    engagement_map = build_map(request.user, filters, span)
+    engagement_map = build_map(request.user, filters, span, request)
     if engagement_map.contributions_unavailable:
         response = HttpResponse(
             _("The search engine cannot be reached, so contributions cannot be counted."),
