@@ -12,10 +12,12 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+import partnerships.engagement_map
 from knowledge.audience import restrict_to_members
 from knowledge.vocabularies import PartnerOrganisation, Region, Topic
 from partnerships.models import Engagement
 from search.engines import get_engine
+from search.engines.base import EngineUnavailable
 from tests.factories import (
     CaseStudyPageFactory,
     HandbookPageFactory,
@@ -546,3 +548,23 @@ def test_the_list_refuses_an_unknown_partner_or_assessment(client, network, edit
     client.force_login(editor)
     assert client.get(LIST, {"partner": "NOPE"}).status_code == 400
     assert "There is no assessment" in client.get(LIST, {"assessment": "maybe"}).content.decode()
+
+
+# The engine down ------------------------------------------------------------------------
+
+
+def test_with_the_engine_down_the_map_shows_engagements_and_the_csv_waits(
+    client, network, editor, monkeypatch
+):
+    def down(*args, **kwargs):
+        raise EngineUnavailable("down")
+
+    monkeypatch.setattr(
+        partnerships.engagement_map, "get_engine", lambda: type("E", (), {"pivot": down})()
+    )
+    client.force_login(editor)
+    html = page(client.get(MAP))
+    assert "search index is unavailable" in text(html)
+    assert grid(html)[("TI", "Europe")] == ("0", "2")
+    response = client.get(CSV)
+    assert response.status_code == 503 and response["Retry-After"] == "30"
