@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("search.urls")),
     path("", include("knowledge.urls")),
+    path("", include("partnerships.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -12,6 +12,7 @@ documents, the importer, the bulk writer and the corpus generator read them.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -140,6 +141,13 @@ class CommunityFeaturedItem(Orderable):
         verbose_name_plural = _("featured items")
 
 
+def engagement_map_url(user) -> str:
+    """The partner engagement map's address for staff who may open it, else ""."""
+    from partnerships.access import can_view_engagements  # partnerships reads these pages
+
+    return reverse("engagement-map") if can_view_engagements(user) else ""
+
+
 class PartnerStudiesIndexPage(Page):
     """The area where partner organisations contribute studies, one profile each."""
 
@@ -158,6 +166,7 @@ class PartnerStudiesIndexPage(Page):
         context["profiles"] = (
             PartnerProfilePage.objects.child_of(self).live().public().select_related("partner")
         )
+        context["engagement_map_url"] = engagement_map_url(request.user)
         return context
 
 
@@ -210,6 +219,7 @@ class PartnerProfilePage(Page):
             year_counts(years),
             lambda year: activity.search_url(year=year),
         )
+        context["engagement_map_url"] = engagement_map_url(request.user)
         if can_view_engagements(request.user):
             context["engagements"] = (
                 visible_engagements(request.user)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .citation import cite_bibtex, cite_ris, item_permalink
+from .coverage import coverage
 from .topic_hubs import topic_hub, topic_index
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("items/<int:pk>/", item_permalink, name="item-permalink"),
     path("items/<int:pk>/cite.ris", cite_ris, name="item-cite-ris"),
     path("items/<int:pk>/cite.bib", cite_bibtex, name="item-cite-bibtex"),
+    path("coverage/", coverage, name="coverage"),
 ]

@@ -18,7 +18,7 @@ from cms.languages import localised_url
 
 from . import policy, schema
 from .engines import get_engine
-from .engines.base import EngineUnavailable, FacetValue, Hit, SearchResults
+from .engines.base import EngineUnavailable, FacetValue, Hit, Pivot, SearchResults
 from .query import FacetVocabulary, ParsedSearch
 
 logger = logging.getLogger(__name__)
@@ -183,3 +183,13 @@ def all_hits(search: ParsedSearch, limit: int) -> tuple[SearchResults, Iterator[
             found = engine.search(replace(query, page=page))
 
     return first, hits()
+
+
+def run_pivot(search: ParsedSearch, rows: str, columns: str) -> Pivot | None:
+    """A valid `search`'s items counted by two facets (`SearchEngine.pivot`); None when the
+    engine cannot be reached (the page then says so around what it can show)."""
+    try:
+        return get_engine().pivot(search.to_query(), rows, columns)
+    except EngineUnavailable:
+        logger.warning("search engine unavailable for a pivot", exc_info=True)
+        return None

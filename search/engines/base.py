@@ -123,6 +123,33 @@ class SearchResults:
     suggestion: str = ""  # no result: the query with its unknown words spelled as indexed
 
 
+@dataclass(frozen=True)
+class Pivot:
+    """Items counted by two facets at once (a coverage matrix): `cells[(row, column)]` items
+    have both codes; `rows[row]` and `columns[column]` count the items with that code at all
+    (an item with two topics counts once in its region's total); `total` every matching item.
+    Only codes some item has appear; `count` reads any cell, zero when nothing has it."""
+
+    cells: Mapping[tuple[str, str], int]
+    rows: Mapping[str, int]
+    columns: Mapping[str, int]
+    total: int
+
+    def count(self, row: str, column: str) -> int:
+        return self.cells.get((row, column), 0)
+
+
+def pivot_facets(rows: str, columns: str) -> tuple[Facet, Facet]:
+    """The two schema facets a pivot counts by; anything else is a caller's mistake."""
+    by_name = {facet.name: facet for facet in schema.FACETS}
+    unknown = [name for name in (rows, columns) if name not in by_name]
+    if unknown:
+        raise ValueError(f"not a facet: {', '.join(unknown)}")
+    if rows == columns:
+        raise ValueError(f"a pivot needs two different facets, got {rows} twice")
+    return by_name[rows], by_name[columns]
+
+
 # Runs one plan (None: no words) for a query, all required clauses or (relaxed) most of them.
 PlanRunner = Callable[[SearchQuery, "QueryPlan | None", bool], SearchResults]
 
@@ -171,6 +198,15 @@ class SearchEngine(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Drop all documents and indexes of this engine (tests and `reindex --reset`)."""
+
+    @abstractmethod
+    def pivot(self, query: SearchQuery, rows: str, columns: str) -> Pivot:
+        """Items matching `query` counted by the facets `rows` and `columns` together, in one
+        engine request. Text, filters and visibilities apply as in `search` (every word must
+        match: there is no relaxed retry, which would be a second request); selections
+        filter the items, whose codes are then all counted. Terms sizes are the facets'
+        `size` (at least their vocabulary), so every code is counted. Unknown facets raise
+        ValueError (see `pivot_facets`); `query`'s sort and page are ignored."""
 
     def ping(self) -> bool:
         """True when the engine answers."""

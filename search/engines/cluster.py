@@ -21,6 +21,7 @@ from search.query_plan import QueryPlan
 from .base import (
     EngineUnavailable,
     Hit,
+    Pivot,
     ProgressCallback,
     SearchEngine,
     SearchQuery,
@@ -35,8 +36,10 @@ from .cluster_documents import (
 )
 from .cluster_queries import (
     build_search,
+    pivot_search,
     read_candidates,
     read_hits,
+    read_pivot,
     read_results,
     related_lookup,
     related_search,
@@ -186,6 +189,10 @@ class ClusterEngine(SearchEngine):
     def _run(self, query: SearchQuery, _plan: QueryPlan | None, relaxed: bool) -> SearchResults:
         search = build_search(query, self.dialect.highlight_limit_key, relaxed=relaxed)
         return read_results(query, search, self._search(search.to_dict()))
+
+    def pivot(self, query: SearchQuery, rows: str, columns: str) -> Pivot:
+        search = pivot_search(query, rows, columns)
+        return read_pivot(search, self._search(search.to_dict()))
 
     def term_candidates(self, words: tuple[str, ...]) -> dict[str, dict[str, int]]:
         """One request: whether any item has each word (all items: terms, not results), and

@@ -21,7 +21,14 @@ from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.response import Response
 
 from search import policy, schema
-from search.engines.base import Hit, SearchQuery, SearchResults, facet_values
+from search.engines.base import (
+    Hit,
+    Pivot,
+    SearchQuery,
+    SearchResults,
+    facet_values,
+    pivot_facets,
+)
 from search.languages import stop_words
 from search.query_plan import Clause, QueryPlan
 
@@ -107,6 +114,16 @@ def _terms_order(facet: schema.Facet) -> list[dict]:
     return [{"_count": "desc"}, {"_key": "asc"}]
 
 
+def _matching(query: SearchQuery, plan: QueryPlan | None, relaxed: bool) -> Search:
+    """The query's words (scored) and the viewer's visibility (a filter)."""
+    matched = plan_query(plan, relaxed) if plan else None
+    return Search().query(
+        "bool",
+        must=[matched] if matched else [Q("match_all")],
+        filter=[Q("terms", **{schema.VISIBILITY_FIELD: list(query.visibilities)})],
+    )
+
+
 def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool = False) -> Search:
     """The whole request: query, visibility, post_filter, facets, sort, page, highlight.
 
@@ -115,12 +132,8 @@ def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool 
     """
     selections = dict(query.filters)  # normalised by SearchQuery: schema facets, non-empty
     plan = QueryPlan.parse(query.text)
-    matched = plan_query(plan, relaxed) if plan else None
-    search = Search().query(
-        "bool",
-        must=[matched] if matched else [Q("match_all")],
-        filter=[Q("terms", **{schema.VISIBILITY_FIELD: list(query.visibilities)})],
-    )
+    matched = plan is not None
+    search = _matching(query, plan, relaxed)
     if selection := _selection(selections):
         search = search.post_filter(selection)
     for facet in schema.FACETS:
@@ -129,7 +142,7 @@ def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool 
         counted.bucket(
             "values", A("terms", field=facet.name, size=facet.size, order=_terms_order(facet))
         )
-    search = search.sort(*SORT_ORDERS[policy.effective_sort(query.sort, matched is not None)])
+    search = search.sort(*SORT_ORDERS[policy.effective_sort(query.sort, matched)])
     start, stop = query.window
     search = search[start:stop].extra(track_total_hits=True)
     search = search.source(HIT_SOURCE)
@@ -152,6 +165,37 @@ def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool 
             **{highlight_limit_key: HIGHLIGHT_MAX_CHARS},
         ).highlight(*fields, *subfields)
     return search
+
+
+def pivot_search(query: SearchQuery, rows: str, columns: str) -> Search:
+    """A pivot in one request: the selections filter the items (no hits are returned), a
+    `columns` terms aggregation nests in each `rows` bucket, the `columns` totals beside."""
+    row_facet, column_facet = pivot_facets(rows, columns)
+    search = _matching(query, QueryPlan.parse(query.text), relaxed=False)
+    if selection := _selection(dict(query.filters)):
+        search = search.filter(selection)
+    by_column = A("terms", field=columns, size=column_facet.size)
+    search.aggs.bucket("rows", "terms", field=rows, size=row_facet.size).bucket(
+        "columns", by_column
+    )
+    search.aggs.bucket("columns", by_column)
+    return search.extra(size=0, track_total_hits=True)
+
+
+def read_pivot(search: Search, raw: dict) -> Pivot:
+    response = Response(search, raw)
+    aggregations = response.aggregations
+    cells = {
+        (str(row.key), str(cell.key)): cell.doc_count
+        for row in aggregations.rows.buckets
+        for cell in row.columns.buckets
+    }
+    return Pivot(
+        cells=cells,
+        rows={str(b.key): b.doc_count for b in aggregations.rows.buckets},
+        columns={str(b.key): b.doc_count for b in aggregations.columns.buckets},
+        total=response.hits.total.value,
+    )
 
 
 def suggest_body(words: tuple[str, ...]) -> dict:

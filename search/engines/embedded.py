@@ -40,11 +40,13 @@ from .base import (
     EngineUnavailable,
     FacetValue,
     Hit,
+    Pivot,
     ProgressCallback,
     SearchEngine,
     SearchQuery,
     SearchResults,
     facet_values,
+    pivot_facets,
 )
 
 POINTER = "CURRENT"
@@ -283,15 +285,8 @@ class EmbeddedEngine(SearchEngine):
 
     def _run(self, query: SearchQuery, plan: QueryPlan | None, relaxed: bool) -> SearchResults:
         searcher = self._index().searcher()
-        base = [_plan_query(plan, relaxed)] if plan else [tantivy.Query.all_query()]
-        base.append(
-            tantivy.Query.term_set_query(SCHEMA, S.VISIBILITY_FIELD, list(query.visibilities))
-        )
+        base, filter_queries = _matching(query, plan, relaxed)
         filters = dict(query.filters)  # normalised by SearchQuery: schema facets, non-empty
-        filter_queries = [
-            tantivy.Query.term_set_query(SCHEMA, name, list(values))
-            for name, values in filters.items()
-        ]
         full = _all_of(base + filter_queries)
 
         offset, stop = query.window
@@ -319,6 +314,33 @@ class EmbeddedEngine(SearchEngine):
             for score, address in hit_list
         )
         return SearchResults(total=total, hits=hits, facets=_facets(searcher, base, filters))
+
+    def pivot(self, query: SearchQuery, rows: str, columns: str) -> Pivot:
+        """One aggregation: a terms aggregation of `columns` in each `rows` bucket, the
+        `columns` totals beside it, and a count of the matching items."""
+        row_facet, column_facet = pivot_facets(rows, columns)
+        base, filter_queries = _matching(query, QueryPlan.parse(query.text), relaxed=False)
+        column_terms = {"terms": {"field": columns, "size": column_facet.size}}
+        aggs = {
+            "rows": {
+                "terms": {"field": rows, "size": row_facet.size},
+                "aggs": {"columns": column_terms},
+            },
+            "columns": column_terms,
+            "total": {"value_count": {"field": "id"}},
+        }
+        result = self._index().searcher().aggregate(_all_of(base + filter_queries), aggs)
+        cells = {
+            (row["key"], cell["key"]): cell["doc_count"]
+            for row in result["rows"]["buckets"]
+            for cell in row["columns"]["buckets"]
+        }
+        return Pivot(
+            cells=cells,
+            rows={b["key"]: b["doc_count"] for b in result["rows"]["buckets"]},
+            columns={b["key"]: b["doc_count"] for b in result["columns"]["buckets"]},
+            total=int(result["total"]["value"] or 0),
+        )
 
     def term_candidates(self, words: tuple[str, ...]) -> dict[str, dict[str, int]]:
         searcher = self._index().searcher()
@@ -394,6 +416,20 @@ def _has_every_field(index: tantivy.Index) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _matching(
+    query: SearchQuery, plan: QueryPlan | None, relaxed: bool
+) -> tuple[list[tantivy.Query], list[tantivy.Query]]:
+    """The query's words and visibility (what facets are counted within), and its
+    selections (a query per facet), as a search and a pivot apply them."""
+    base = [_plan_query(plan, relaxed)] if plan else [tantivy.Query.all_query()]
+    base.append(tantivy.Query.term_set_query(SCHEMA, S.VISIBILITY_FIELD, list(query.visibilities)))
+    selections = [
+        tantivy.Query.term_set_query(SCHEMA, name, list(values))
+        for name, values in query.filters.items()
+    ]
+    return base, selections
 
 
 def _ids_query(ids: set[int]) -> tantivy.Query:

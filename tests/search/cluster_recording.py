@@ -20,7 +20,12 @@ from search import schema
 from search.engines.base import SearchQuery
 from search.engines.cluster import OPENSEARCH
 from search.engines.cluster_documents import SERVING_SETTINGS, alias_name, index_definition
-from search.engines.cluster_queries import build_search, related_lookup, related_search
+from search.engines.cluster_queries import (
+    build_search,
+    pivot_search,
+    related_lookup,
+    related_search,
+)
 
 RECORDINGS = Path(__file__).with_name("cluster_recordings.json")
 PREFIX = "recorded"
@@ -60,6 +65,7 @@ def document(id_: int, **changes) -> dict:
 
 DOCUMENTS = [document(1), document(2), document(3, title="Handbook on ethics"), document(4)]
 SEARCH = SearchQuery(text="integrity procedures", filters={"region": ("EUR",)}, page_size=2)
+PIVOT = SearchQuery(filters={"year": ("2021", "2022", "2023")})  # region x topic, public
 RELATED_TO = 1  # the item whose related items are recorded, for the public
 FINGERPRINT_PAGE = 2
 
@@ -107,6 +113,8 @@ def record(send: Send) -> dict[str, dict]:
     ask("refresh", "POST", f"/{alias_name(PREFIX)}/_refresh")
     body = build_search(SEARCH, OPENSEARCH.highlight_limit_key).to_dict()
     ask("search", "POST", f"/{alias_name(PREFIX)}/_search", body)
+    body = pivot_search(PIVOT, "region", "topic").to_dict()
+    ask("pivot", "POST", f"/{alias_name(PREFIX)}/_search", body)
     first = ask("fingerprints_1", "POST", f"/{alias_name(PREFIX)}/_search", fingerprint_body())
     after = first["hits"]["hits"][-1]["sort"]
     ask("fingerprints_2", "POST", f"/{alias_name(PREFIX)}/_search", fingerprint_body(after))

@@ -699,6 +699,9 @@ class FailingEngine(SearchEngine):
     def search(self, query):
         return self.inner.search(query)
 
+    def pivot(self, query, rows, columns):
+        return self.inner.pivot(query, rows, columns)
+
     def fingerprints(self):
         return self.inner.fingerprints()
 
@@ -933,6 +936,81 @@ class RelatedConformance:
         assert standard.url.endswith("/anti-corruption-strategy/")
         scores = [h.score for h in hits]
         assert scores == sorted(scores, reverse=True)
+
+
+class PivotConformance:
+    """Counts by two facets at once (`SearchEngine.pivot`) over the QueryConformance corpus:
+    public items are rotation (EUR, automation), handbook (EUR, code of conduct), procedure
+    (WCA, human resources), standard (AP, code of conduct) and study (ESA, automation); the
+    members-only case is EUR, automation too."""
+
+    corpus = QueryConformance.__dict__["corpus"]
+
+    @pytest.fixture
+    def pivot(self, engine, corpus):
+        def run(text="", visibilities=PUBLIC, rows="region", columns="topic", **kwargs):
+            query = SearchQuery(text=text, visibilities=visibilities, **kwargs)
+            return engine.pivot(query, rows, columns)
+
+        return run
+
+    def test_public_items_by_region_and_topic(self, pivot):
+        counted = pivot()
+        assert counted.cells == {
+            ("EUR", "automation"): 1,
+            ("EUR", "code-of-conduct"): 1,
+            ("WCA", "human-resources"): 1,
+            ("AP", "code-of-conduct"): 1,
+            ("ESA", "automation"): 1,
+        }
+        assert counted.rows == {"EUR": 2, "WCA": 1, "AP": 1, "ESA": 1}
+        assert counted.columns == {"automation": 2, "code-of-conduct": 2, "human-resources": 1}
+        assert counted.total == 5
+        assert counted.count("EUR", "automation") == 1
+        assert counted.count("MENA", "automation") == 0
+
+    def test_members_count_members_only_items(self, pivot):
+        counted = pivot(visibilities=MEMBERS)
+        assert counted.count("EUR", "automation") == 2
+        assert counted.rows["EUR"] == 3 and counted.columns["automation"] == 3
+        assert counted.total == 6
+
+    def test_drafts_unpublished_and_private_items_never_counted(self, pivot):
+        """Each of them is EUR or AMC and automation, and says "zanzibar"."""
+        counted = pivot("zanzibar", visibilities=MEMBERS)
+        assert counted.cells == {("EUR", "automation"): 1}
+        assert "AMC" not in pivot(visibilities=MEMBERS).rows
+        hidden = pivot("zanzibar")
+        assert (hidden.cells, hidden.rows, hidden.columns, hidden.total) == ({}, {}, {}, 0)
+
+    def test_selections_filter_the_items(self, pivot):
+        counted = pivot(visibilities=MEMBERS, filters={"type": ("case_study",)})
+        assert counted.cells == {("EUR", "automation"): 2}
+        assert counted.total == 2
+        counted = pivot(filters={"region": ("EUR",)})  # its items' other codes still count
+        assert counted.rows == {"EUR": 2}
+        assert counted.columns == {"automation": 1, "code-of-conduct": 1}
+
+    def test_text_query(self, pivot):
+        counted = pivot("corruption")
+        assert counted.cells == {
+            ("WCA", "human-resources"): 1,
+            ("AP", "code-of-conduct"): 1,
+            ("ESA", "automation"): 1,
+        }
+        assert counted.total == 3
+
+    def test_any_two_facets(self, pivot):
+        """Partners by region, the contributing partner of a study included."""
+        counted = pivot(rows="partner", columns="region")
+        assert counted.cells == {("TI", "EUR"): 1, ("TI", "ESA"): 1, ("UNODC", "AP"): 1}
+        assert counted.rows == {"TI": 2, "UNODC": 1}
+        assert pivot(rows="year", columns="type").count("2022", "handbook") == 1
+
+    def test_unknown_facets_are_refused(self, pivot):
+        for rows, columns in [("region", "colour"), ("visibility", "topic"), ("topic", "topic")]:
+            with pytest.raises(ValueError):
+                pivot(rows=rows, columns=columns)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from tests import live_node
 from .conformance import (
     LanguageConformance,
     PipelineConformance,
+    PivotConformance,
     QueryConformance,
     RelatedConformance,
 )
@@ -61,6 +62,10 @@ class TestOpenSearchRelated(RelatedConformance):
     pass
 
 
+class TestOpenSearchPivot(PivotConformance):
+    pass
+
+
 @pytest.fixture(scope="class")
 def elasticsearch_engine():
     url = os.environ.get("ELASTICSEARCH_URL")
@@ -96,6 +101,12 @@ class TestElasticsearchLanguages(LanguageConformance):
 
 
 class TestElasticsearchRelated(RelatedConformance):
+    @pytest.fixture(scope="class")
+    def engine(self, elasticsearch_engine):
+        return elasticsearch_engine
+
+
+class TestElasticsearchPivot(PivotConformance):
     @pytest.fixture(scope="class")
     def engine(self, elasticsearch_engine):
         return elasticsearch_engine

@@ -472,3 +472,43 @@ def test_related_to_an_unknown_or_hidden_item_is_one_request_and_nothing(server,
     server.routes = [("POST", f"/{ALIAS}/_search", "related_lookup_unknown")]
     assert engine.related(404, ("public",)) == ()
     assert len(server.received) == 1
+
+
+# -- pivots ----------------------------------------------------------------------------
+
+
+def test_pivot_is_one_request_of_nested_terms(server, engine):
+    server.routes = [("POST", f"/{ALIAS}/_search", "pivot")]
+    counted = engine.pivot(rec.PIVOT, "region", "topic")
+
+    (sent,) = server.received
+    body = sent.body
+    assert body["query"]["bool"]["filter"] == [
+        {"terms": {"visibility": ["public"]}},
+        {"bool": {"filter": [{"terms": {"year": ["2021", "2022", "2023"]}}]}},
+    ]
+    assert "post_filter" not in body  # selections filter the items counted
+    assert (body["size"], body["track_total_hits"]) == (0, True)
+    rows = body["aggs"]["rows"]
+    region_size = next(f.size for f in schema.FACETS if f.name == "region")
+    assert rows["terms"] == {"field": "region", "size": region_size}  # every region counted
+    assert rows["aggs"]["columns"]["terms"]["field"] == "topic"
+    assert body["aggs"]["columns"] == rows["aggs"]["columns"]
+
+    # items 1 and 3 are EUR, 2 is AP, all on the code of conduct; 4 is of another year
+    assert counted.cells == {("EUR", "code-of-conduct"): 2, ("AP", "code-of-conduct"): 1}
+    assert counted.rows == {"EUR": 2, "AP": 1}
+    assert counted.columns == {"code-of-conduct": 3}
+    assert counted.total == 3
+
+
+def test_pivot_refuses_unknown_facets_before_asking(server, engine):
+    with pytest.raises(ValueError, match="not a facet: colour"):
+        engine.pivot(SearchQuery(), "region", "colour")
+    assert server.received == []
+
+
+def test_pivot_on_an_unreachable_server_is_unavailable(server, engine):
+    server.down = True
+    with pytest.raises(EngineUnavailable):
+        engine.pivot(SearchQuery(), "region", "topic")

@@ -7,6 +7,7 @@ from search.engines.embedded import EmbeddedEngine
 from .conformance import (
     LanguageConformance,
     PipelineConformance,
+    PivotConformance,
     QueryConformance,
     RelatedConformance,
 )
@@ -30,4 +31,8 @@ class TestEmbeddedLanguages(LanguageConformance):
 
 
 class TestEmbeddedRelated(RelatedConformance):
+    pass
+
+
+class TestEmbeddedPivot(PivotConformance):
     pass

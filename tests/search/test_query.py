@@ -72,6 +72,9 @@ class FakeEngine(SearchEngine):
     def fingerprints(self):
         return {}
 
+    def pivot(self, query, rows, columns):
+        raise NotImplementedError
+
     def refresh(self): ...
     def clear(self): ...
 
