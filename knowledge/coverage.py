@@ -30,7 +30,7 @@ from . import registry
 from .pages import KNOWLEDGE_TYPES
 
 THIN_AT_MOST = 2  # a cell with this many items or fewer is flagged as thin
-SHADES = 4  # shading levels above the unshaded empty cell
+SHADES = 4  # shading levels above the unshaded empty cell (the legend names four)
 THINNEST_LISTED = 10  # thin cells named under "Thinnest areas", fewest items first
 FILTERS = ("type", "year")  # the only search parameters the matrix takes
 
