@@ -34,6 +34,7 @@ from knowledge.pages import KnowledgePage
 from knowledge.vocabularies import PartnerOrganisation, Region, Topic
 from search.engines import get_engine
 from search.engines.base import EngineUnavailable, SearchQuery
+from search.export import guard
 
 from .access import visible_engagements
 from .models import Engagement
@@ -463,16 +464,9 @@ def _summaries(engagements: list[_Matching], links: Links):
     return by_kind, by_partner, totals
 
 
-# A cell a spreadsheet would read as a formula (OWASP's list, with tab and carriage return).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def spreadsheet_safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula, quoted so it is shown as text; numbers
-    are left as numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Text guarded as search exports guard it; numbers are left as numbers."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def csv_rows(engagement_map: EngagementMap) -> Iterable[list[object]]:
