@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
 from .audience import (
@@ -63,7 +64,10 @@ class ImportUndo:
         ids = list(created.values_list("pk", flat=True))
         for start in range(0, len(ids), UNDO_BATCH):
             with transaction.atomic():
-                Page.objects.filter(pk__in=ids[start : start + UNDO_BATCH]).delete()
+                batch = Page.objects.filter(pk__in=ids[start : start + UNDO_BATCH])
+                for page in batch.specific():  # as Wagtail's own delete action logs it
+                    log(instance=page, action="wagtail.delete", deleted=True)
+                batch.delete()
         for pk, before in self.before.items():
             with transaction.atomic():
                 self._restore(pk, before)
