@@ -147,6 +147,15 @@ def test_topic_badges_link_to_the_hub(client, world):
     assert 'href="/topics/automation/"' in item and 'href="/search/?topic=automation"' in item
 
 
+def test_home_page_browses_topics_by_their_hubs(client, world):
+    home = client.get("/").content.decode()
+    topics = home[home.index('id="topics-heading"') :]
+    assert 'href="/topics/automation/"' in topics and 'href="/topics/"' in topics
+    assert 'href="/coverage/"' in topics
+    french = client.get("/fr/").content.decode()
+    assert 'href="/fr/topics/automation/"' in french
+
+
 def test_region_page_breakdown_and_partners(client, world, member):
     eur = community_for(Region.objects.get(code="EUR"))
     response = client.get(eur.url)
