@@ -167,7 +167,7 @@ def all_hits(search: ParsedSearch, limit: int) -> tuple[SearchResults, Iterator[
     at a time (the page and size asked for are ignored). The first page is fetched now, so
     an unreachable engine raises `EngineUnavailable` before anything is sent; the others as
     the iterator is read, so an export never holds more than one page."""
-    query = replace(search, page=1, page_size=schema.MAX_PAGE_SIZE).to_query()
+    query = replace(search.to_query(), page=1, page_size=schema.MAX_PAGE_SIZE, facets=False)
     engine = get_engine()
     first = engine.search(query)
 

@@ -41,7 +41,8 @@ class SearchQuery:
     see ("public", and "members" for members). `sort` is one of `schema.SORTS` (an unknown one
     falls back to relevance); `page` is at least 1 and `page_size` within
     `policy.clamp_page_size`; `text` is cut at `schema.MAX_QUERY_LENGTH`. Only the engine knows
-    whether the text holds words, so it applies `policy.effective_sort` itself.
+    whether the text holds words, so it applies `policy.effective_sort` itself. `facets=False`
+    leaves the facet counts out (an export paging through every hit has no use for them).
     """
 
     text: str = ""
@@ -50,6 +51,7 @@ class SearchQuery:
     page: int = 1
     page_size: int = schema.PAGE_SIZE
     visibilities: tuple[str, ...] = ("public",)
+    facets: bool = True
 
     def __post_init__(self) -> None:
         normalised = {
@@ -117,7 +119,8 @@ class SearchResults:
     total: int
     hits: tuple[Hit, ...]
     # facet name -> values with disjunctive counts (each facet counted as if its own
-    # selection were cleared), most frequent first (years newest first)
+    # selection were cleared), most frequent first (years newest first); empty when the
+    # query asked for no facets
     facets: Mapping[str, tuple[FacetValue, ...]]
     relaxed: bool = False  # no item had every word: these have most of them
     suggestion: str = ""  # no result: the query with its unknown words spelled as indexed

@@ -136,7 +136,7 @@ def build_search(query: SearchQuery, highlight_limit_key: str, *, relaxed: bool 
     search = _matching(query, plan, relaxed)
     if selection := _selection(selections):
         search = search.post_filter(selection)
-    for facet in schema.FACETS:
+    for facet in schema.FACETS if query.facets else ():
         others = _selection({n: v for n, v in selections.items() if n != facet.name})
         counted = search.aggs.bucket(facet.name, "filter", filter=others or Q("match_all"))
         counted.bucket(
@@ -248,12 +248,12 @@ def read_results(query: SearchQuery, search: Search, raw: dict) -> SearchResults
             str(bucket.key): bucket.doc_count
             for bucket in response.aggregations[facet.name]["values"].buckets
         }
-        for facet in schema.FACETS
+        for facet in (schema.FACETS if query.facets else ())
     }
     return SearchResults(
         total=response.hits.total.value,
         hits=tuple(_hit(hit) for hit in response.hits),
-        facets=_facets(query, counted),
+        facets=_facets(query, counted) if query.facets else {},
     )
 
 

@@ -313,7 +313,8 @@ class EmbeddedEngine(SearchEngine):
             _hit(searcher.doc(address), score if not order else 0.0, matcher)
             for score, address in hit_list
         )
-        return SearchResults(total=total, hits=hits, facets=_facets(searcher, base, filters))
+        facets = _facets(searcher, base, filters) if query.facets else {}
+        return SearchResults(total=total, hits=hits, facets=facets)
 
     def pivot(self, query: SearchQuery, rows: str, columns: str) -> Pivot:
         """One aggregation: a terms aggregation of `columns` in each `rows` bucket, the

@@ -401,6 +401,13 @@ class QueryConformance:
         assert counts(results, "topic") == [("automation", 0)]
         assert counts(results, "region") == [("ESA", 1), ("EUR", 1), ("MENA", 0)]
 
+    def test_a_query_without_facets_finds_the_same_hits(self, search):
+        asked = {"text": "integrity", "filters": {"region": ("EUR", "ESA")}, "sort": "newest"}
+        with_facets, without = search(**asked), search(**asked, facets=False)
+        assert without.facets == {} and with_facets.facets
+        assert without.total == with_facets.total > 0
+        assert [h.id for h in without.hits] == [h.id for h in with_facets.hits]
+
     def test_facets_follow_the_text_query(self, search):
         results = search("corruption")
         assert counts(results, "region") == [("AP", 1), ("ESA", 1), ("WCA", 1)]

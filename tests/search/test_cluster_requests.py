@@ -282,6 +282,15 @@ def test_search_request_and_recorded_answer(server, engine):
     assert [v.value for v in results.facets["year"]] == ["2023", "2021"]
 
 
+def test_a_query_without_facets_asks_for_no_aggregations(server, engine):
+    server.routes = [("POST", f"/{ALIAS}/_search", "search")]
+    results = engine.search(replace(rec.SEARCH, facets=False))
+    body = server.received[0].body
+    assert "aggs" not in body and body["post_filter"]  # the selection still filters the hits
+    assert results.total == 2 and [h.id for h in results.hits] == [1, 3]
+    assert results.facets == {}
+
+
 def test_snippets_are_escaped_with_only_mark_added(server, engine):
     server.routes = [("POST", f"/{ALIAS}/_search", "search")]
     for hit in engine.search(rec.SEARCH).hits:
