@@ -1,10 +1,12 @@
 """Layout that only a browser shows, without JavaScript: the compact phone header, a search
-that matched nothing spanning the page, and the feed shown to a browser as a page."""
+that matched nothing spanning the page, the feed shown to a browser as a page, and wide
+tables that scroll inside their own box."""
 
 import datetime
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, sync_playwright
 
 from knowledge.vocabularies import Region
@@ -31,6 +33,7 @@ def browser(
             regions=[eur],
             published_date=datetime.date(2021, 6, 1),
         )
+    get_user_model().objects.create_superuser("staff", "staff@example.org", "staff-pw")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
@@ -59,3 +62,22 @@ def test_phone_header_desktop_empty_search_and_feed_page(browser, live_server):
     assert desktop.get_by_role("link", name="Rotation of border officers").is_visible()
     address = desktop.get_by_label("Address of this feed, to copy into your feed reader:")
     assert address.input_value() == f"{live_server.url}/search/feed/?region=EUR"
+
+
+def test_wide_tables_scroll_in_their_box_not_the_page(browser, live_server):
+    """The coverage matrix is wider than any screen: its box scrolls, the page never does
+    (a screen reader's hidden text once widened the page to twice the window)."""
+    for viewport in (DESKTOP, PHONE):
+        page = open_page(browser, viewport=viewport, javascript=False)
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "staff")
+        page.fill("#id_password", "staff-pw")
+        page.locator("form button[type=submit]").first.click()
+        for path in ("/coverage/", "/fr/coverage/", "/partners/map/"):
+            page.goto(f"{live_server.url}{path}")
+            assert page.locator("h1").count() == 1, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (path, viewport, width)
+        page.goto(f"{live_server.url}/coverage/")
+        box = page.locator(".coverage__scroll")
+        assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls in it
