@@ -4,10 +4,12 @@ Member-only content is a Wagtail view restriction to the Members group (or to an
 user). Anything else (passwords, other groups) is private and is never indexed or listed.
 """
 
+from collections.abc import Sequence
 from typing import Literal
 
 from django.contrib.auth.models import Group
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from wagtail.models import Page, PageQuerySet, PageViewRestriction
 
 MEMBERS_GROUP_NAME = "Members"
@@ -88,6 +90,29 @@ def readable_pages(user, pages: PageQuerySet) -> PageQuerySet:
         if page_audience_of(restriction) is None:
             narrower |= Q(path__startswith=restriction.page.path)
     return pages.exclude(narrower) if narrower else pages
+
+
+def readable_child_counts(user, parents: Sequence[Page]) -> dict[int, int]:
+    """Parent page id -> its live knowledge items that `user` may read, as `readable_pages`
+    lists them beneath each parent (a community, a partner profile): one grouped query
+    instead of one count per card."""
+    from knowledge.pages import KnowledgePage  # the page types are built on this module
+
+    counts: dict[int, int] = {}
+    for depth in {parent.depth for parent in parents}:
+        by_path = {p.path: p.pk for p in parents if p.depth == depth}
+        children = KnowledgePage.objects.live().filter(depth=depth + 1)
+        grouped = (
+            readable_pages(user, children)
+            .annotate(parent_path=Substr("path", 1, depth * Page.steplen))
+            .values("parent_path")
+            .annotate(items=Count("pk"))
+            .order_by()
+        )
+        for row in grouped:
+            if row["parent_path"] in by_path:
+                counts[by_path[row["parent_path"]]] = row["items"]
+    return {parent.pk: counts.get(parent.pk, 0) for parent in parents}
 
 
 def readable_item(user, pk: int):

@@ -25,7 +25,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .audience import page_audience, readable_pages, visible_audiences
+from .audience import page_audience, readable_child_counts, readable_pages, visible_audiences
 from .blocks import BODY_FEATURES, BodyBlock, ChaptersBlock, StepsBlock
 from .import_fields import BLOCKS, CHOICE, DATE, HTML, PLAIN, ImportField, reference
 from .vocabularies import Country, PartnerOrganisation, Region, Topic
@@ -48,9 +48,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["communities"] = (
+        communities = list(
             CommunityPage.objects.child_of(self).live().public().select_related("region")
         )
+        counts = readable_child_counts(request.user, communities)
+        context["communities"] = [(community, counts[community.pk]) for community in communities]
         context["recent"] = readable_pages(
             request.user, KnowledgePage.objects.live().order_by("-published_date", "-pk")
         )[:8]
@@ -163,9 +165,11 @@ class PartnerStudiesIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["profiles"] = (
+        profiles = list(
             PartnerProfilePage.objects.child_of(self).live().public().select_related("partner")
         )
+        counts = readable_child_counts(request.user, profiles)
+        context["profiles"] = [(profile, counts[profile.pk]) for profile in profiles]
         context["engagement_map_url"] = engagement_map_url(request.user)
         return context
 

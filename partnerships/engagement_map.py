@@ -24,7 +24,9 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -224,6 +226,9 @@ class Cell:
     contributions_url: str  # "" when there is nothing to list
     engagements_url: str
     assessments: Counter = field(default_factory=Counter)  # assessment (or UNASSESSED) -> n
+    # (partner abbreviation, region short name) in the active language, read once per row and
+    # column: a translated field read per cell costs more than the cell
+    names: tuple[str, str] = ("", "")
 
     @property
     def empty(self) -> bool:
@@ -246,12 +251,48 @@ class Cell:
             self.engagements,
         ) % self._names(self.engagements)
 
+    @cached_property
+    def html(self) -> SafeString:
+        """The cell's `<td>`, written here: a partner-by-region table holds a few hundred cells,
+        and through template tags they cost more than the rest of the page together."""
+        parts = []
+        if self.contributions:
+            label = self.contributions_label
+            parts.append(_count_link("items", self.contributions_url, label, self.contributions))
+        if self.engagements:
+            label = self.engagements_label
+            parts.append(_count_link("engagements", self.engagements_url, label, self.engagements))
+        if self.empty:
+            parts.append(
+                format_html(
+                    '<span class="map-cell__none">–<span class="visually-hidden">{}</span></span>',
+                    _("nothing"),
+                )
+            )
+        engaged = " map-cell--engaged" if self.engagements else ""
+        return format_html('<td class="map-cell{}">{}</td>', engaged, mark_safe(" ".join(parts)))
+
     def _names(self, counter: int) -> dict:
         return {
-            "counter": number_format(counter, force_grouping=True),
-            "partner": self.partner.abbreviation,
-            "region": self.region.short_name,
+            "counter": _count(counter),
+            "partner": self.names[0],
+            "region": self.names[1],
         }
+
+
+def _count(number: int) -> str:
+    """A count as the active locale writes it (below 1,000 no locale groups digits, and
+    `number_format` is the slow part of a cell)."""
+    return str(number) if number < 1000 else number_format(number, force_grouping=True)
+
+
+def _count_link(what: str, url: str, label: str, number: int) -> SafeString:
+    """A count linking to what it counts (`what` is a class-name suffix, never user text)."""
+    label = escape(label)
+    return mark_safe(
+        f'<a class="map-count map-count--{what}" href="{escape(url)}" aria-label="{label}" '
+        f'title="{label}">{_count(number)}</a>'
+    )
 
 
 @dataclass(frozen=True)
@@ -281,7 +322,7 @@ class Column:
 class SummaryCount:
     value: str
     count: int
-    url: str
+    url: str  # "" for a count of none: nothing to list
 
 
 @dataclass(frozen=True)
@@ -341,8 +382,12 @@ def build_map(user, filters: MapFilters, span: tuple[int, int], request=None) ->
             contributions_url=links.items(**where) if items else "",
             engagements_url=links.listed(**where) if assessments else "",
             assessments=assessments,
+            names=(abbreviations[partner.pk], region_names[region.pk]),
         )
 
+    partners = tuple(partners)
+    region_names = {region.pk: region.short_name for region in regions}
+    abbreviations = {partner.pk: partner.abbreviation for partner in partners}
     rows_by_kind: dict[str, list[PartnerRow]] = defaultdict(list)
     for partner in partners:
         cells = tuple(cell(partner, region) for region in regions)
@@ -445,7 +490,9 @@ def _summaries(engagements: list[_Matching], links: Links):
         return SummaryRow(
             label=label,
             counts=tuple(
-                SummaryCount(v, counts[v], links.listed(narrowed, assessment=v))
+                SummaryCount(
+                    v, counts[v], links.listed(narrowed, assessment=v) if counts[v] else ""
+                )
                 for v in ASSESSMENTS
             ),
             total=sum(counts.values()),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.models import Page, Site
 
-from knowledge.pages import HomePage, KnowledgePage, PartnerStudiesIndexPage
+from knowledge.pages import HomePage, PartnerStudiesIndexPage
 from knowledge.vocabularies import Topic
 
 register = template.Library()
@@ -73,12 +73,6 @@ def paginate(context, items: QuerySet, per_page: int = LIST_PAGE_SIZE) -> Pagina
     request = context.get("request")
     number = request.GET.get("page") if request is not None else None
     return Paginator(items, per_page).get_page(number)
-
-
-@register.simple_tag
-def item_count(page: Page) -> int:
-    """Live, public knowledge items beneath `page` (a community or partner profile)."""
-    return KnowledgePage.objects.descendant_of(page).live().public().count()
 
 
 @register.simple_tag

@@ -12,7 +12,12 @@ from knowledge.pages import CommunityFeaturedItem
 from knowledge.vocabularies import PartnerOrganisation, Region, Topic
 from search.engines import get_engine
 from search.engines.base import EngineUnavailable
-from tests.factories import CaseStudyPageFactory, HandbookPageFactory, community_for
+from tests.factories import (
+    CaseStudyPageFactory,
+    HandbookPageFactory,
+    PartnerStudyPageFactory,
+    community_for,
+)
 
 
 @pytest.fixture
@@ -229,3 +234,37 @@ def test_region_list_and_home_list_what_the_counts_count(client, world, member):
     assert listed(amc.url) == ["Members handbook on automation"]
     assert "Members handbook on automation" in listed("/")
     assert "Password handbook" not in listed("/")
+
+
+def test_community_and_partner_cards_count_what_their_pages_list(client, world, member):
+    """A card's count is its page's list: member-only items for members only, drafts and
+    password-protected items for nobody, and one query for all the cards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    amc, eur = (community_for(Region.objects.get(code=c)) for c in ("AMC", "EUR"))
+    hidden = HandbookPageFactory(parent=amc, title="Password handbook", regions=[amc.region])
+    PageViewRestriction.objects.create(page=hidden, restriction_type="password", password="x")
+
+    def cards(url="/"):
+        return {card.pk: count for card, count in client.get(url).context["communities"]}
+
+    assert cards()[amc.pk] == 0 and cards()[eur.pk] == 3
+    client.force_login(member)
+    assert cards()[amc.pk] == 1 and cards()[eur.pk] == 3
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert sum("COUNT(" in q["sql"] for q in queries.captured_queries) == 1
+
+    ti = PartnerOrganisation.objects.get(acronym="TI")
+    PartnerStudyPageFactory(contributing_partner=ti, title="Public study")
+    restrict_to_members(PartnerStudyPageFactory(contributing_partner=ti, title="Members study"))
+    PartnerStudyPageFactory(contributing_partner=ti, title="Draft study", publish=False)
+
+    def studies():
+        index = client.get("/partner-studies/").context["profiles"]
+        return {profile.partner.acronym: count for profile, count in index}["TI"]
+
+    assert studies() == 2
+    client.logout()
+    assert studies() == 1
