@@ -6,8 +6,10 @@
 Builds a throwaway SQLite database and index (as bench/search_bench.py does), a corpus of
 `--corpus` generated items plus one whose title and summary are markup, then sends
 `--requests` seeded hostile requests through Django's test client (DEBUG off, exceptions
-answered as 500 rather than raised) to /search/, /api/search/, /search/feed/ and, for a
-tenth of them, a community page, a knowledge page, /accounts/login/?next=… and hostile paths.
+answered as 500 rather than raised) to /search/, /api/search/, /search/feed/ and
+/search/export.csv and, for a tenth of them, a community page, a knowledge page,
+/accounts/login/?next=… and hostile paths; then a fifth as many, logged in as a superuser, to
+the insight pages (coverage, topic hubs, the engagement map, its CSV and engagement list).
 Prints requests sent, status counts per surface, server errors and any other problem found
 (see `problems`); exits 1 when there are any. tests/search/test_hostile_input.py runs a
 seeded few hundred of the same requests in the test suite.
@@ -22,6 +24,7 @@ request renders a page, so hypothesis's shrinking and example database would buy
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import os
@@ -116,8 +119,21 @@ PARAMETERS = (
     "sort",
     "page",
     "size",
+    "partner_kind",
+    "from_year",
+    "to_year",
+    "assessment",
 )
-SEARCH_PATHS = ("/search/", "/api/search/", "/search/feed/")
+SEARCH_PATHS = ("/search/", "/api/search/", "/search/feed/", "/search/export.csv")
+# Staff pages: the engagement map and what it links to; the public insight pages too.
+INSIGHT_PATHS = (
+    "/coverage/",
+    "/topics/",
+    "/topics/automation/",
+    "/partners/map/",
+    "/partners/map.csv",
+    "/partners/map/engagements/",
+)
 
 
 def encode(text: str) -> str:
@@ -131,6 +147,7 @@ class HostileRequests:
 
     seed: int
     other_paths: tuple[str, ...] = ()
+    paths: tuple[str, ...] = SEARCH_PATHS  # nine requests in ten go to one of these
     random: random.Random = field(init=False)
 
     def __post_init__(self):
@@ -184,7 +201,7 @@ class HostileRequests:
                 if path == "/<hostile>/":
                     path = f"/{self.value()}/"
             else:
-                path = r.choice(SEARCH_PATHS)
+                path = r.choice(self.paths)
             query = self.query()
             if path == "/accounts/login/":
                 query = f"next={self.value()}&{query}"
@@ -217,36 +234,61 @@ class _Executable(HTMLParser):
             self.found.append("<script>alert(…)")
 
 
+def _csv_problems(body: bytes) -> list[str]:
+    from search.export import FORMULA_STARTS  # Django is set up by then
+
+    rows = csv.reader(io.StringIO(body.decode("utf-8-sig")))
+    if any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row):
+        return ["CSV cell that a spreadsheet runs as a formula"]
+    return []
+
+
+def _html_problems(body: bytes) -> list[str]:
+    parser = _Executable()
+    parser.feed(body.decode("utf-8", "replace"))
+    return parser.found
+
+
+def _json_problems(body: bytes) -> list[str]:
+    try:
+        json.loads(body)
+    except ValueError:
+        return ["JSON body does not parse"]
+    return []
+
+
+def _atom_problems(body: bytes) -> list[str]:
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        return ["feed does not parse"]
+    summaries = root.iter("{http://www.w3.org/2005/Atom}summary")
+    if any(s.get("type") != "text" for s in summaries):
+        return ["feed summary not typed as text"]
+    return []
+
+
+BODY_CHECKS = {
+    "text/csv": _csv_problems,
+    "text/html": _html_problems,
+    "application/json": _json_problems,
+    "application/atom+xml": _atom_problems,
+}
+
+
 def problems(response) -> list[str]:
     """What is wrong with one answer besides a 5xx: executable markup in HTML, a JSON or
-    Atom body that does not parse (or an Atom summary not typed as text), a CR/LF in a
-    header."""
-    found = []
-    for name, value in response.items():
-        if "\r" in value or "\n" in value:
-            found.append(f"line break in header {name}")
-    kind = response.get("Content-Type", "")
-    body = response.content
-    if not body:
-        return found
-    if kind.startswith("text/html"):
-        parser = _Executable()
-        parser.feed(body.decode("utf-8", "replace"))
-        found.extend(parser.found)
-    elif kind.startswith("application/json"):
-        try:
-            json.loads(body)
-        except ValueError:
-            found.append("JSON body does not parse")
-    elif kind.startswith("application/atom+xml"):
-        try:
-            root = ElementTree.fromstring(body)
-        except ElementTree.ParseError:
-            found.append("feed does not parse")
-        else:
-            summaries = root.iter("{http://www.w3.org/2005/Atom}summary")
-            if any(s.get("type") != "text" for s in summaries):
-                found.append("feed summary not typed as text")
+    Atom body that does not parse (or an Atom summary not typed as text), a CSV cell a
+    spreadsheet would run as a formula, a CR/LF in a header."""
+    found = [
+        f"line break in header {name}"
+        for name, value in response.items()
+        if "\r" in value or "\n" in value
+    ]
+    kind = response.get("Content-Type", "").split(";")[0].strip()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body and kind in BODY_CHECKS:
+        found += BODY_CHECKS[kind](body)
     return found
 
 
@@ -259,7 +301,7 @@ class Tally:
 
 
 def surface(path: str) -> str:
-    if path in SEARCH_PATHS:
+    if path in SEARCH_PATHS or path in INSIGHT_PATHS:
         return path
     return "/accounts/login/" if path.startswith("/accounts/login/") else "other pages"
 
@@ -312,6 +354,7 @@ def main() -> int:
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # counted, not logged
     logging.getLogger("django.security").setLevel(logging.CRITICAL)
 
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
 
@@ -353,10 +396,19 @@ def main() -> int:
         args.requests,
         progress=lambda n: say(f"[fuzz]   {n}/{args.requests}"),
     )
+    staff = Client(raise_request_exception=False)
+    staff.force_login(get_user_model().objects.create_superuser("fuzz", "fuzz@example.org", "x"))
+    staff_count = max(args.requests // 5, 1)
+    say(f"[fuzz] sending {staff_count} requests to the insight pages as a superuser")
+    staff_tally = run(staff, HostileRequests(args.seed, paths=INSIGHT_PATHS), staff_count)
     elapsed = time.monotonic() - started
+    tally.sent += staff_tally.sent
+    tally.statuses.update(staff_tally.statuses)
+    tally.server_errors += staff_tally.server_errors
+    tally.problems += staff_tally.problems
 
     print(f"requests sent: {tally.sent} in {elapsed:.0f}s (seed {args.seed})")
-    for name in (*SEARCH_PATHS, "/accounts/login/", "other pages"):
+    for name in (*SEARCH_PATHS, *INSIGHT_PATHS, "/accounts/login/", "other pages"):
         counts = {s: n for (where, s), n in sorted(tally.statuses.items()) if where == name}
         print(
             f"  {name:<18} {sum(counts.values()):>5}  "

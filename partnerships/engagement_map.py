@@ -324,6 +324,14 @@ class SummaryCount:
     count: int
     url: str  # "" for a count of none: nothing to list
 
+    @property
+    def html(self) -> SafeString:
+        """The number linked to its list (a summary table holds a hundred of them, too many
+        for template tags each)."""
+        if not self.count:
+            return mark_safe("0")
+        return mark_safe(f'<a href="{escape(self.url)}">{_count(self.count)}</a>')
+
 
 @dataclass(frozen=True)
 class SummaryRow:

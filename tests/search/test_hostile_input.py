@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from django.test import Client
 
-from bench.fuzz_requests import HostileRequests, problems, run
+from bench.fuzz_requests import INSIGHT_PATHS, HostileRequests, problems, run
 from knowledge.vocabularies import Region
 from search.engines import get_engine
 from tests.factories import CaseStudyPageFactory, community_for
@@ -154,3 +154,16 @@ def test_seeded_fuzz_subset_finds_no_server_error(client, indexed):
     assert tally.problems == []
     surfaces = {where for where, _ in tally.statuses}
     assert {"/search/", "/api/search/", "/search/feed/"} <= surfaces
+
+
+def test_seeded_fuzz_of_the_insight_pages_as_staff(client, indexed):
+    """The coverage matrix, topic hubs and the engagement map with its CSV and list, as a
+    superuser sees them: hostile filters get a 400 or are ignored, never a 500."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("fuzz", "f@example.org", "x"))
+    tally = run(client, HostileRequests(seed=11, paths=INSIGHT_PATHS), count=120)
+    assert tally.server_errors == []
+    assert tally.problems == []
+    assert {where for where, _ in tally.statuses} == set(INSIGHT_PATHS)
+    assert {status for _, status in tally.statuses} >= {200, 400}  # bad filters are refused
