@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes are answered before the Host header or the scheme is checked (cms.health).
+    "cms.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The public site's language comes from its URL prefix (cms.urls); see cms.languages.
@@ -143,6 +145,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["cms.formats"]
 # Each user picks the admin's language in Account settings; review e-mails follow it.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+
+# /readyz fails when a task or an index update has waited this long for the worker.
+READY_QUEUE_MAX_AGE = int(os.environ.get("READY_QUEUE_MAX_AGE", "300"))
 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"

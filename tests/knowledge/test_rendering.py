@@ -249,7 +249,7 @@ def test_home_lists_communities_with_counts_recent_items_and_topics(client, eur)
     assert "Hidden" not in html.get_text()
     topic_links = html.select(".topic-list a")
     assert len(topic_links) == 16
-    assert html.find("a", string="Automation")["href"] == "/search/?topic=automation"
+    assert html.find("a", string="Automation")["href"] == "/topics/automation/"  # its hub
 
 
 def test_community_page_paginates_and_never_fails_on_a_bad_page_number(client, eur):
